@@ -1,0 +1,20 @@
+import type { Actor } from "../audit/actor.ts";
+import type { Language, Translator } from "../i18n/i18n.ts";
+import type { Policy } from "../identity/policy.ts";
+import type { SessionInfo } from "../identity/sessions.ts";
+import type { Services } from "../services.ts";
+import type { Tenant } from "../tenancy/schema.ts";
+
+/** Typed context variables every route can read with c.var. */
+export type AppEnv = {
+  Variables: {
+    services: Services;
+    tenant: Tenant;
+    lang: Language;
+    t: Translator;
+    requestId: string;
+    session: SessionInfo | null;
+    actor: Actor;
+    policy: Policy;
+  };
+};

@@ -1,0 +1,85 @@
+import type { Context } from "hono";
+import { html } from "hono/html";
+import { HTTPException } from "hono/http-exception";
+import type { AppEnv } from "./app-env.ts";
+import { renderPage } from "./layout.ts";
+import { ProblemError, problemBody, problems } from "./problem.ts";
+
+const API_PREFIXES = ["/api/", "/staff/api/", "/open311/"];
+
+function wantsJson(c: Context<AppEnv>): boolean {
+  const path = c.req.path;
+  if (API_PREFIXES.some((prefix) => path.startsWith(prefix))) {
+    return true;
+  }
+  const accept = c.req.header("accept") ?? "";
+  return accept.includes("application/json") && !accept.includes("text/html");
+}
+
+function toProblem(error: Error): ProblemError | null {
+  if (error instanceof ProblemError) {
+    return error;
+  }
+  if (error instanceof HTTPException) {
+    if (error.status === 413) {
+      return problems.payloadTooLarge(0);
+    }
+    if (error.status === 400 && /json/i.test(error.message)) {
+      return problems.malformedJson();
+    }
+    if (error.status < 500) {
+      return new ProblemError(error.status, "bad-request", {
+        ja: "リクエストを処理できません",
+        en: error.message || "Bad request",
+      });
+    }
+  }
+  return null;
+}
+
+/** Users get problem+json or a friendly page; a stack trace only ever reaches the log. */
+export function handleError(error: Error, c: Context<AppEnv>): Response | Promise<Response> {
+  const problem = toProblem(error);
+  const requestId = c.get("requestId") ?? "";
+  if (!problem) {
+    c.get("services")?.logger.error({ err: error, requestId, path: c.req.path }, "unhandled error");
+  }
+  const status = problem?.status ?? 500;
+  if (wantsJson(c) || !c.get("t")) {
+    const body = problem
+      ? problemBody(problem, c.req.path, requestId)
+      : {
+          type: "https://tenohira.org/problems/internal",
+          title: "Something went wrong on our side",
+          title_ja: "サーバーで問題が発生しました",
+          status: 500,
+          instance: c.req.path,
+          request_id: requestId,
+        };
+    return c.body(JSON.stringify(body), status, {
+      "content-type": "application/problem+json; charset=utf-8",
+      ...problem?.extra.headers,
+    });
+  }
+  const t = c.get("t");
+  const lang = c.get("lang");
+  const title = problem
+    ? status === 404
+      ? t("error.notFound.title")
+      : problem.title[lang]
+    : t("error.server.title");
+  const message = problem
+    ? status === 404
+      ? t("error.notFound.body")
+      : (problem.extra.detail ?? "")
+    : t("error.server.body", { requestId });
+  return renderPage(c, {
+    title,
+    status,
+    body: html`<h1>${title}</h1><p>${message}</p><p><a href="/">${t("error.backHome")}</a></p>`,
+  });
+}
+
+export function handleNotFound(c: Context<AppEnv>): Response | Promise<Response> {
+  return handleError(problems.notFound(), c);
+}

@@ -1,0 +1,69 @@
+import type { Context } from "hono";
+import { html } from "hono/html";
+import type { HtmlEscapedString } from "hono/utils/html";
+import type { Language, Translator } from "../i18n/i18n.ts";
+import type { Tenant } from "../tenancy/schema.ts";
+import type { AppEnv } from "./app-env.ts";
+
+export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
+
+export type PageOptions = {
+  title: string;
+  lang: Language;
+  tenant: Tenant;
+  t: Translator;
+  /** Path of this page, to build the language switch link. */
+  path: string;
+  body: Html;
+};
+
+/**
+ * The resident site's frame: server-rendered, usable without JavaScript, mobile first, with a skip link,
+ * a language switch and landmarks (JIS X 8341-3 / WCAG 2.x AA).
+ */
+export function page({ title, lang, tenant, t, path, body }: PageOptions): Html {
+  const cityName = lang === "ja" ? tenant.nameJa : tenant.nameEn;
+  const other: Language = lang === "ja" ? "en" : "ja";
+  const separator = path.includes("?") ? "&" : "?";
+  return html`<!doctype html>
+<html lang="${lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title} | ${cityName}</title>
+<link rel="stylesheet" href="/assets/site.css">
+</head>
+<body>
+<a class="skip-link" href="#main">${t("site.skipToContent")}</a>
+<header class="site-header">
+  <a class="site-name" href="/">${cityName}</a>
+  <nav aria-label="${t("site.language")}">
+    <a href="${path}${separator}lang=${other}" hreflang="${other}" lang="${other}">${t("site.languageSwitch")}</a>
+  </nav>
+</header>
+<main id="main" tabindex="-1">
+${body}
+</main>
+<footer class="site-footer">
+  <p>${t("site.footer.poweredBy")}</p>
+</footer>
+</body>
+</html>`;
+}
+
+/** Renders a page for the current request's tenant and language. */
+export function renderPage(c: Context<AppEnv>, options: { title: string; body: Html; status?: number }) {
+  const url = new URL(c.req.url);
+  url.searchParams.delete("lang");
+  return c.html(
+    page({
+      title: options.title,
+      lang: c.get("lang"),
+      tenant: c.get("tenant"),
+      t: c.get("t"),
+      path: url.pathname + url.search,
+      body: options.body,
+    }),
+    (options.status ?? 200) as 200,
+  );
+}

@@ -1,0 +1,131 @@
+import { and, eq, isNull } from "drizzle-orm";
+import type { Context, MiddlewareHandler } from "hono";
+import { getCookie } from "hono/cookie";
+import { createMiddleware } from "hono/factory";
+import { recordAudit } from "../audit/record-audit.ts";
+import { type I18n, negotiateLanguage } from "../i18n/i18n.ts";
+import type { Policy } from "../identity/policy.ts";
+import { staffAccounts } from "../identity/schema.ts";
+import { readSession } from "../identity/sessions.ts";
+import type { Services } from "../services.ts";
+import type { TenantResolver } from "../tenancy/tenant-resolver.ts";
+import type { AppEnv } from "./app-env.ts";
+import { ProblemError, problems } from "./problem.ts";
+
+export const SESSION_COOKIE = "tenohira_session";
+
+export function clientIp(c: Context): string | null {
+  return c.req.header("x-forwarded-for")?.split(",")[0]?.trim() ?? null;
+}
+
+/** Puts services, tenant, language, session and actor on the context for everything after it. */
+export function requestContext({
+  services,
+  tenants,
+  policy,
+  i18n,
+}: {
+  services: Services;
+  tenants: TenantResolver;
+  policy: Policy;
+  i18n: I18n;
+}): MiddlewareHandler<AppEnv> {
+  return createMiddleware<AppEnv>(async function requestContext(c, next) {
+    c.set("services", services);
+    c.set("policy", policy);
+    const tenant = await tenants.resolve(c.req.header("host"));
+    if (!tenant) {
+      throw new ProblemError(404, "unknown-tenant", {
+        ja: "この住所で運営している自治体はありません",
+        en: "No municipality is served at this address",
+      });
+    }
+    c.set("tenant", tenant);
+    c.set(
+      "lang",
+      negotiateLanguage({
+        query: c.req.query("lang"),
+        cookie: getCookie(c, "lang"),
+        acceptLanguage: c.req.header("accept-language"),
+        fallback: tenant.settings.defaultLanguage ?? "ja",
+      }),
+    );
+    c.set("t", i18n.t(c.get("lang")));
+    const token = getCookie(c, SESSION_COOKIE);
+    const session = token
+      ? await readSession(services.database.db, {
+          token,
+          tenantId: tenant.id,
+          idleMinutes: services.config.sessionIdleMinutes,
+        })
+      : null;
+    c.set("session", session);
+    c.set(
+      "actor",
+      session ? { type: session.subject.type, id: session.subject.id } : { type: "api", id: null },
+    );
+    await next();
+  });
+}
+
+/**
+ * Cookie-authenticated writes must carry the session's CSRF token (header X-CSRF-Token or form field
+ * _csrf). Reads are exempt; requests without a session have nothing to forge.
+ */
+export const csrfProtection = createMiddleware<AppEnv>(async function csrfProtection(c, next) {
+  const session = c.get("session");
+  if (!session || ["GET", "HEAD", "OPTIONS"].includes(c.req.method)) {
+    return next();
+  }
+  let token = c.req.header("x-csrf-token");
+  if (!token && c.req.header("content-type")?.includes("form")) {
+    const form = await c.req.parseBody();
+    token = typeof form["_csrf"] === "string" ? form["_csrf"] : undefined;
+  }
+  if (token !== session.csrfToken) {
+    throw problems.csrf();
+  }
+  await next();
+});
+
+export type StaffMember = typeof staffAccounts.$inferSelect;
+
+/** Loads the signed-in staff member, or answers 401. */
+export async function currentStaff(c: Context<AppEnv>): Promise<StaffMember> {
+  const session = c.get("session");
+  if (session?.subject.type !== "staff") {
+    throw problems.unauthorized();
+  }
+  const [staff] = await c
+    .get("services")
+    .database.db.select()
+    .from(staffAccounts)
+    .where(
+      and(
+        eq(staffAccounts.id, session.subject.id),
+        eq(staffAccounts.tenantId, c.get("tenant").id),
+        isNull(staffAccounts.disabledAt),
+      ),
+    );
+  if (!staff) {
+    throw problems.unauthorized();
+  }
+  return staff;
+}
+
+/** Answers 401 without a staff session and 403 (audited) when the role lacks the verb. */
+export async function authorizeStaff(c: Context<AppEnv>, verb: string): Promise<StaffMember> {
+  const staff = await currentStaff(c);
+  if (!c.get("policy").can(staff.role, verb)) {
+    await recordAudit(c.get("services").database.db, {
+      tenantId: staff.tenantId,
+      actor: { type: "staff", id: staff.id },
+      action: "access.denied",
+      resource: { type: "permission", id: verb },
+      requestId: c.get("requestId"),
+      ip: clientIp(c),
+    });
+    throw problems.forbidden();
+  }
+  return staff;
+}

@@ -1,0 +1,27 @@
+import type { Hook } from "@hono/zod-openapi";
+import { type core, z } from "zod";
+import type { AppEnv } from "./app-env.ts";
+import { type ProblemFieldError, problems } from "./problem.ts";
+
+const japanese = z.locales.ja();
+
+/** Each invalid field, as a JSON pointer with its message in English and Japanese. */
+export function fieldErrors(issues: readonly core.$ZodIssue[]): ProblemFieldError[] {
+  return issues.map((issue) => ({
+    pointer: `/${issue.path.map(String).join("/")}`,
+    detail: issue.message,
+    detailJa: inJapanese(issue),
+  }));
+}
+
+function inJapanese(issue: core.$ZodIssue): string {
+  const message = japanese.localeError(issue as unknown as core.$ZodRawIssue);
+  return (typeof message === "string" ? message : message?.message) ?? issue.message;
+}
+
+/** OpenAPIHono's hook for invalid input: a 400 problem listing every bad field. */
+export const validationHook: Hook<unknown, AppEnv, string, unknown> = (result) => {
+  if (!result.success) {
+    throw problems.invalidRequest(fieldErrors(result.error.issues));
+  }
+};

@@ -1,0 +1,122 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { deleteCookie, setCookie } from "hono/cookie";
+import type { AppEnv } from "../http/app-env.ts";
+import { clientIp, currentStaff, SESSION_COOKIE } from "../http/middleware.ts";
+import { ProblemError } from "../http/problem.ts";
+import { validationHook } from "../http/validation.ts";
+import { createSession, destroySession } from "./sessions.ts";
+import { signInStaff } from "./sign-in-staff.ts";
+
+const StaffMe = z
+  .object({
+    id: z.uuid(),
+    email: z.string(),
+    displayName: z.string(),
+    role: z.string(),
+    departmentId: z.uuid().nullable(),
+    csrfToken: z.string().openapi({ description: "Send back as X-CSRF-Token on every write" }),
+  })
+  .openapi("StaffMe");
+
+const SignInBody = z.object({
+  email: z.email().max(254),
+  password: z.string().min(1).max(200),
+});
+
+const signIn = createRoute({
+  method: "post",
+  path: "/session",
+  tags: ["staff"],
+  summary: "Sign in with a local staff account",
+  request: { body: { content: { "application/json": { schema: SignInBody } }, required: true } },
+  responses: {
+    200: { description: "Signed in", content: { "application/json": { schema: StaffMe } } },
+    401: { description: "Wrong email or password" },
+  },
+});
+
+const me = createRoute({
+  method: "get",
+  path: "/me",
+  tags: ["staff"],
+  summary: "The signed-in staff member",
+  responses: { 200: { description: "Signed in", content: { "application/json": { schema: StaffMe } } } },
+});
+
+const signOut = createRoute({
+  method: "delete",
+  path: "/session",
+  tags: ["staff"],
+  summary: "Sign out",
+  responses: { 204: { description: "Signed out" } },
+});
+
+/** Local sign-in for staff. The identity issue adds TOTP and OIDC single sign-on beside it. */
+export const staffSessionRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+  .openapi(signIn, async (c) => {
+    const { email, password } = c.req.valid("json");
+    const { database, config } = c.var.services;
+    const staff = await signInStaff(database.db, {
+      tenantId: c.var.tenant.id,
+      email,
+      password,
+      requestId: c.var.requestId,
+      ip: clientIp(c),
+    });
+    if (!staff) {
+      throw new ProblemError(401, "sign-in-failed", {
+        ja: "メールアドレスまたはパスワードが正しくありません",
+        en: "The email or password is not correct",
+      });
+    }
+    // A new session id on every sign-in: a pre-planted cookie is never promoted (session fixation).
+    if (c.var.session) {
+      await destroySession(database.db, c.var.session.idHash);
+    }
+    const { token, session } = await createSession(database.db, {
+      tenantId: c.var.tenant.id,
+      subject: { type: "staff", id: staff.id },
+      absoluteHours: config.sessionAbsoluteHours,
+      ip: clientIp(c),
+      userAgent: c.req.header("user-agent") ?? null,
+    });
+    setCookie(c, SESSION_COOKIE, token, {
+      httpOnly: true,
+      secure: config.secureCookies ?? config.baseUrl?.startsWith("https:") ?? false,
+      sameSite: "Lax",
+      path: "/",
+      maxAge: config.sessionAbsoluteHours * 3600,
+    });
+    return c.json(
+      {
+        id: staff.id,
+        email: staff.email,
+        displayName: staff.displayName,
+        role: staff.role,
+        departmentId: staff.departmentId,
+        csrfToken: session.csrfToken,
+      },
+      200,
+    );
+  })
+  .openapi(me, async (c) => {
+    const staff = await currentStaff(c);
+    return c.json(
+      {
+        id: staff.id,
+        email: staff.email,
+        displayName: staff.displayName,
+        role: staff.role,
+        departmentId: staff.departmentId,
+        csrfToken: c.var.session!.csrfToken,
+      },
+      200,
+    );
+  })
+  .openapi(signOut, async (c) => {
+    if (c.var.session) {
+      await destroySession(c.var.services.database.db, c.var.session.idHash);
+    }
+    deleteCookie(c, SESSION_COOKIE, { path: "/" });
+    return c.body(null, 204);
+  });

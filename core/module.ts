@@ -1,0 +1,79 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { Hono } from "hono";
+import type { Db } from "./db/database.ts";
+import type { EventSubscriber } from "./events/define-subscriber.ts";
+import type { AppEnv } from "./http/app-env.ts";
+import type { Catalogs } from "./i18n/i18n.ts";
+import type { StaffRole } from "./identity/schema.ts";
+import type { JobDefinition } from "./jobs/define-job.ts";
+import type { Tenant } from "./tenancy/schema.ts";
+
+/** A permission verb a module's staff routes check, and the roles granted it by default. */
+export type PermissionDefinition = {
+  verb: string;
+  roles: readonly StaffRole[];
+  description: { ja: string; en: string };
+};
+
+export type SeedContext = {
+  tx: Db;
+  tenant: Tenant;
+  /** Department ids of the demo city by code (e.g. "shimin-ka"), so modules can route work to them. */
+  departmentIds: Readonly<Record<string, string>>;
+};
+
+/** A number the module reports per tenant, exposed at /metrics as tenohira_module_<module>_<name>. */
+export type ModuleMetric = {
+  name: string;
+  help: string;
+  collect(db: Db): Promise<{ tenantId: string; value: number }[]>;
+};
+
+export type OpenDataValue = string | number | boolean | null;
+
+/** A dataset the module publishes at /opendata/<module>/<id>.{json,csv} (Decidim's include_in_open_data). */
+export type OpenDataExport = {
+  id: string;
+  title: { ja: string; en: string };
+  license: string;
+  columns: readonly string[];
+  rows(db: Db, tenantId: string): Promise<Record<string, OpenDataValue>[]>;
+};
+
+/** A link on the resident home page. */
+export type ResidentEntry = { href: string; label: { ja: string; en: string } };
+
+/**
+ * Everything a module adds to the platform, in one typed value. The app reads manifests; the core never
+ * imports a module.
+ */
+export type ModuleManifest = {
+  /** Lowercase id; prefixes the module's tables, jobs, events, permission verbs and URLs. */
+  id: string;
+  name: { ja: string; en: string };
+  /** Folder of NNNN_name.sql migrations owned by the module. */
+  migrations?: URL;
+  /** Server-rendered resident pages, mounted at /. */
+  pages?: Hono<AppEnv>;
+  /** Resident JSON API, mounted at /api/<id> and included in the OpenAPI document. */
+  api?: OpenAPIHono<AppEnv>;
+  /** Staff JSON API, mounted at /staff/api/<id>; every route checks a permission verb. */
+  staffApi?: OpenAPIHono<AppEnv>;
+  permissions?: readonly PermissionDefinition[];
+  jobs?: readonly JobDefinition<unknown>[];
+  subscribers?: readonly EventSubscriber[];
+  /** Fills the demo city. Runs once, in the seeding transaction. */
+  seed?(context: SeedContext): Promise<void>;
+  metrics?: readonly ModuleMetric[];
+  openData?: readonly OpenDataExport[];
+  messages?: Catalogs;
+  residentEntries?(db: Db, tenantId: string): Promise<ResidentEntry[]>;
+};
+
+/** Identity function that gives a manifest its type (and checks it) where it is written. */
+export function defineModule(manifest: ModuleManifest): ModuleManifest {
+  if (!/^[a-z][a-z0-9_]{1,30}$/.test(manifest.id)) {
+    throw new Error(`Module id ${manifest.id} must be lowercase letters, digits or _`);
+  }
+  return manifest;
+}
