@@ -1,4 +1,5 @@
 import type { Config } from "../core/config/config.ts";
+import type { Database } from "../core/db/database.ts";
 import { migrate, readMigrations } from "../core/db/migrate.ts";
 import { createWorker, type Worker } from "../core/jobs/worker.ts";
 import type { ModuleManifest } from "../core/module.ts";
@@ -27,8 +28,13 @@ export type Platform = {
  * Opens the database, applies migrations, seeds the demo city when asked and the install is empty, and
  * builds the app and the worker. Shared by `start`, the tests and the benchmarks.
  */
-export async function startPlatform(config: Config, modules: readonly ModuleManifest[]): Promise<Platform> {
-  const database = await openConfiguredDatabase(config);
+export async function startPlatform(
+  config: Config,
+  modules: readonly ModuleManifest[],
+  /** An already open database (tests); by default the one the config names. */
+  openedDatabase?: Database,
+): Promise<Platform> {
+  const database = openedDatabase ?? (await openConfiguredDatabase(config));
   try {
     await migrate(database, readMigrations(migrationSources(modules)));
   } catch (error) {

@@ -1,0 +1,44 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { type Database, type Driver, openDatabase } from "../db/database.ts";
+
+/** The driver this test run uses: the suite runs once with each (see scripts/test.ts). */
+export const testDriver: Driver = process.env["TEST_DB"] === "postgres" ? "postgres" : "pglite";
+
+/**
+ * A fresh, empty database for one test file: in-memory PGlite, or a new database on the test
+ * PostgreSQL server, dropped again by `drop()`.
+ */
+export async function createTestDatabase(): Promise<{
+  database: Database;
+  url: string | null;
+  drop(): Promise<void>;
+}> {
+  if (testDriver === "pglite") {
+    const database = await openDatabase({ driver: "pglite" });
+    return { database, url: null, drop: () => database.close() };
+  }
+  const serverUrl = process.env["TEST_DATABASE_URL"];
+  if (!serverUrl) {
+    throw new Error("TEST_DB=postgres needs TEST_DATABASE_URL (scripts/test.ts starts a server and sets it)");
+  }
+  const name = `t_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ driver: "postgres", url: url.toString() });
+  return {
+    database,
+    url: url.toString(),
+    async drop() {
+      await database.close();
+      const cleanup = new pg.Client({ connectionString: serverUrl });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await cleanup.end();
+    },
+  };
+}
