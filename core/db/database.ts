@@ -19,6 +19,10 @@ export type Database = {
   /** A transaction on one connection that accepts multi-statement SQL text (migrations, restores). */
   rawTransaction<T>(work: (raw: RawSql) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /** The connection URL (postgres driver), for pg_dump and psql. */
+  url?: string;
+  /** The embedded instance (pglite driver), for the WASM pg_dump. */
+  pglite?: PGlite;
 };
 
 export type RawSql = {
@@ -42,6 +46,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     client.release();
     return {
       driver: "postgres",
+      url: options.url,
       db: drizzlePg({ client: pool }),
       exec: async (sqlText) => {
         await pool.query(sqlText);
@@ -81,6 +86,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   );
   return {
     driver: "pglite",
+    pglite: client,
     db: drizzlePglite({ client }),
     exec: async (sqlText) => {
       await client.exec(sqlText);
