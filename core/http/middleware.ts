@@ -33,7 +33,7 @@ export function requestContext({
   return createMiddleware<AppEnv>(async function requestContext(c, next) {
     c.set("services", services);
     c.set("policy", policy);
-    const tenant = await tenants.resolve(c.req.header("host"));
+    const tenant = await tenants.resolve(new URL(c.req.url).host);
     if (!tenant) {
       throw new ProblemError(404, "unknown-tenant", {
         ja: "この住所で運営している自治体はありません",
