@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from "../core/config/config.ts";
 import { DatabaseUnavailableError } from "../core/db/database.ts";
 import { MigrationError, migrate, readMigrations } from "../core/db/migrate.ts";
 import { openConfiguredDatabase } from "./create-services.ts";
-import { dumpDatabase, restoreDatabase } from "./db-tools.ts";
+import { DatabaseToolError, dumpDatabase, restoreDatabase } from "./db-tools.ts";
 import { installedModules } from "./modules.ts";
 import { migrationSources, startPlatform } from "./platform.ts";
 import { DEMO_PASSWORD, demoStaff } from "./seed-demo.ts";

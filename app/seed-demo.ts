@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import type { Database } from "../core/db/database.ts";
 import { hashPassword } from "../core/identity/passwords.ts";
 import { departments, type StaffRole, staffAccounts } from "../core/identity/schema.ts";
@@ -50,6 +51,8 @@ const demoDepartments = [
 export async function seedDemoCity(database: Database, modules: readonly ModuleManifest[]): Promise<boolean> {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   return database.db.transaction(async (tx) => {
+    // Several processes may start on one empty PostgreSQL at once: only one seeds.
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(7344272)`);
     const existing = await tx.select({ id: tenants.id }).from(tenants).limit(1);
     if (existing.length > 0) {
       return false;
