@@ -1,1 +1,385 @@
-document.querySelector("#app")!.textContent = "console";
+// The staff console: a small client of /staff/api. No framework; every view is built with `h` below.
+// The CSP allows no inline styles, so nothing here sets `style`: all looks come from console.css.
+
+type Me = { id: string; email: string; displayName: string; role: string; csrfToken: string };
+type Problem = {
+  title?: string;
+  title_ja?: string;
+  errors?: { pointer: string; detail: string; detailJa?: string }[];
+};
+type Service = {
+  id: string;
+  slug: string;
+  name: { ja: string; en: string };
+  status: string;
+  publishedAt: string | null;
+};
+type Job = {
+  id: number;
+  name: string;
+  status: string;
+  attempts: number;
+  maxAttempts: number;
+  createdAt: string;
+};
+type Result<T> = { ok: true; status: number; body: T } | { ok: false; status: number; problem: Problem };
+type Child = Node | string | null | false | undefined;
+
+const roleNames: Record<string, string> = {
+  system_admin: "システム管理者 (System administrator)",
+  department_manager: "所属長 (Department manager)",
+  staff: "職員 (Staff)",
+  read_only: "閲覧のみ (Read only)",
+};
+const statusNames: Record<string, string> = {
+  draft: "下書き",
+  published: "公開中",
+  archived: "公開終了",
+  queued: "待機中",
+  running: "実行中",
+  succeeded: "完了",
+  failed: "失敗",
+  dead: "停止",
+};
+
+const main = document.querySelector("main") as HTMLElement;
+const account = document.querySelector("#account") as HTMLElement;
+const nav = document.querySelector("#nav") as HTMLElement;
+let me: Me | null = null;
+
+function h(tag: string, attrs: Record<string, string | boolean> = {}, ...children: Child[]): HTMLElement {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value !== false) {
+      element.setAttribute(name, value === true ? "" : value);
+    }
+  }
+  for (const child of children) {
+    if (child) {
+      element.append(child);
+    }
+  }
+  return element;
+}
+
+/** Japanese with an English subtitle, the English marked as such for screen readers. */
+function bilingual(ja: string, en: string | undefined): HTMLElement {
+  return h("span", {}, ja, en ? " " : null, en ? h("span", { class: "en", lang: "en" }, en) : null);
+}
+
+async function api<T>(method: string, path: string, body?: unknown): Promise<Result<T>> {
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (body !== undefined) {
+    headers["content-type"] = "application/json";
+  }
+  if (method !== "GET" && me) {
+    headers["x-csrf-token"] = me.csrfToken;
+  }
+  let response: Response;
+  try {
+    response = await fetch(`/staff/api${path}`, {
+      method,
+      headers,
+      credentials: "same-origin",
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  } catch {
+    return {
+      ok: false,
+      status: 0,
+      problem: { title_ja: "サーバーに接続できません", title: "Cannot reach the server" },
+    };
+  }
+  if (response.status === 204) {
+    return { ok: true, status: 204, body: undefined as T };
+  }
+  if (response.status === 401 && path !== "/session") {
+    me = null; // The session ended (expired or signed out elsewhere): back to the sign-in form.
+  }
+  const json: unknown = await response.json().catch(() => ({}));
+  return response.ok
+    ? { ok: true, status: response.status, body: json as T }
+    : { ok: false, status: response.status, problem: json as Problem };
+}
+
+function show(...children: Child[]): void {
+  main.replaceChildren(...children.filter((c): c is Node | string => Boolean(c)));
+}
+
+function focusHeading(): void {
+  main.querySelector<HTMLElement>("h1")?.focus();
+}
+
+// ── Sign-in ──────────────────────────────────────────────────────────────────────────────────────
+
+function field(id: string, label: string, en: string, type: string, autocomplete: string): HTMLElement {
+  return h(
+    "div",
+    { class: "field" },
+    h("label", { for: id }, bilingual(label, en)),
+    h("p", { id: `${id}-error`, class: "field-error", hidden: true }),
+    h("input", { id, name: id, type, autocomplete, required: true, "aria-required": "true" }),
+  );
+}
+
+function renderSignIn(): void {
+  me = null;
+  document.title = "サインイン | 職員用画面 | てのひら市役所";
+  account.replaceChildren();
+  nav.replaceChildren();
+  nav.hidden = true;
+  const alert = h("div", { id: "form-error", class: "alert", role: "alert" });
+  const button = h("button", { type: "submit", class: "button" }, bilingual("サインイン", "Sign in"));
+  const form = h(
+    "form",
+    { class: "sign-in", novalidate: true, "aria-labelledby": "sign-in-heading" },
+    alert,
+    field("email", "メールアドレス", "Email", "email", "username"),
+    field("password", "パスワード", "Password", "password", "current-password"),
+    button,
+  ) as HTMLFormElement;
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    void signIn(form, alert, button as HTMLButtonElement);
+  });
+  show(
+    h("h1", { id: "sign-in-heading", tabindex: "-1" }, bilingual("職員サインイン", "Staff sign-in")),
+    form,
+  );
+}
+
+function fieldError(form: HTMLFormElement, name: string, message: string | null): void {
+  const input = form.querySelector<HTMLInputElement>(`#${name}`);
+  const error = form.querySelector<HTMLElement>(`#${name}-error`);
+  if (!input || !error) {
+    return;
+  }
+  error.textContent = message ?? "";
+  error.hidden = !message;
+  if (message) {
+    input.setAttribute("aria-invalid", "true");
+    input.setAttribute("aria-describedby", `${name}-error`);
+  } else {
+    input.removeAttribute("aria-invalid");
+    input.removeAttribute("aria-describedby");
+  }
+}
+
+async function signIn(form: HTMLFormElement, alert: HTMLElement, button: HTMLButtonElement): Promise<void> {
+  const data = new FormData(form);
+  const email = String(data.get("email") ?? "").trim();
+  const password = String(data.get("password") ?? "");
+  const missing: Record<string, string | null> = {
+    email: email ? null : "メールアドレスを入力してください (Enter your email)",
+    password: password ? null : "パスワードを入力してください (Enter your password)",
+  };
+  for (const [name, message] of Object.entries(missing)) {
+    fieldError(form, name, message);
+  }
+  const firstMissing = Object.keys(missing).find((name) => missing[name]);
+  if (firstMissing) {
+    alert.replaceChildren(bilingual("入力内容を確認してください", "Please check the form"));
+    form.querySelector<HTMLElement>(`#${firstMissing}`)?.focus();
+    return;
+  }
+  button.disabled = true;
+  const result = await api<Me>("POST", "/session", { email, password });
+  button.disabled = false;
+  if (result.ok) {
+    me = result.body;
+    await renderDashboard("services");
+    focusHeading();
+    return;
+  }
+  const { problem } = result;
+  alert.replaceChildren(
+    bilingual(problem.title_ja ?? "サインインできませんでした", problem.title ?? "Sign-in failed"),
+  );
+  const byField = new Map((problem.errors ?? []).map((e) => [e.pointer.replace(/^\//, ""), e]));
+  for (const name of ["email", "password"]) {
+    const error = byField.get(name);
+    fieldError(form, name, error ? `${error.detailJa ?? error.detail} (${error.detail})` : null);
+  }
+  if (result.status === 401) {
+    // The message concerns both fields: tie it to them and start again from the email.
+    for (const name of ["email", "password"]) {
+      const input = form.querySelector<HTMLInputElement>(`#${name}`);
+      input?.setAttribute("aria-invalid", "true");
+      input?.setAttribute("aria-describedby", "form-error");
+    }
+  }
+  form.querySelector<HTMLInputElement>("[aria-invalid=true]")?.focus();
+}
+
+// ── Dashboard ────────────────────────────────────────────────────────────────────────────────────
+
+type View = "services" | "jobs";
+const views: Record<View, { ja: string; en: string }> = {
+  services: { ja: "手続き", en: "Services" },
+  jobs: { ja: "ジョブ", en: "Jobs" },
+};
+
+function viewFromPath(): View {
+  return location.pathname.replace(/\/$/, "").endsWith("/jobs") ? "jobs" : "services";
+}
+
+function formatDate(iso: string | null): string {
+  return iso ? new Date(iso).toLocaleString("ja-JP", { dateStyle: "medium", timeStyle: "short" }) : "—";
+}
+
+function table(id: string, caption: HTMLElement, headings: [string, string][], rows: Child[][]): HTMLElement {
+  return h(
+    "div",
+    { class: "table-wrap", role: "region", tabindex: "0", "aria-labelledby": id },
+    h(
+      "table",
+      {},
+      h("caption", { id }, caption),
+      h(
+        "thead",
+        {},
+        h("tr", {}, ...headings.map(([ja, en]) => h("th", { scope: "col" }, bilingual(ja, en)))),
+      ),
+      h("tbody", {}, ...rows.map((cells) => h("tr", {}, ...cells.map((cell) => h("td", {}, cell))))),
+    ),
+  );
+}
+
+function problemMessage(result: { status: number; problem: Problem }, forbidden: string): HTMLElement {
+  const text =
+    result.status === 403
+      ? bilingual(forbidden, result.problem.title)
+      : bilingual(
+          result.problem.title_ja ?? "読み込めませんでした",
+          result.problem.title ?? "Could not load",
+        );
+  return h("p", { class: "notice" }, text);
+}
+
+async function servicesPanel(): Promise<Child> {
+  const result = await api<{ services: Service[] }>("GET", "/catalog/services");
+  if (!result.ok) {
+    return problemMessage(result, "手続きを見る権限がありません");
+  }
+  if (result.body.services.length === 0) {
+    return h("p", {}, bilingual("手続きはまだありません", "No services yet"));
+  }
+  return table(
+    "services-caption",
+    bilingual(`手続きの一覧（${result.body.services.length}件）`, "All services, drafts included"),
+    [
+      ["名称", "Name"],
+      ["状態", "Status"],
+      ["公開日時", "Published"],
+    ],
+    result.body.services.map((s) => [
+      bilingual(s.name.ja, s.name.en),
+      statusNames[s.status] ?? s.status,
+      formatDate(s.publishedAt),
+    ]),
+  );
+}
+
+async function jobsPanel(): Promise<Child> {
+  const result = await api<{ jobs: Job[] }>("GET", "/jobs");
+  if (!result.ok) {
+    return problemMessage(result, "ジョブを見る権限がありません（所属長またはシステム管理者のみ）");
+  }
+  if (result.body.jobs.length === 0) {
+    return h("p", {}, bilingual("ジョブはありません", "No jobs"));
+  }
+  return table(
+    "jobs-caption",
+    bilingual("ジョブの一覧（新しい順）", "Jobs, newest first"),
+    [
+      ["番号", "ID"],
+      ["名前", "Name"],
+      ["状態", "Status"],
+      ["試行", "Attempts"],
+      ["登録日時", "Created"],
+    ],
+    result.body.jobs.map((j) => [
+      String(j.id),
+      j.name,
+      statusNames[j.status] ?? j.status,
+      `${j.attempts} / ${j.maxAttempts}`,
+      formatDate(j.createdAt),
+    ]),
+  );
+}
+
+async function renderDashboard(view: View, push = true): Promise<void> {
+  if (!me) {
+    renderSignIn();
+    return;
+  }
+  if (push && viewFromPath() !== view) {
+    history.pushState(null, "", `/staff/${view}`);
+  }
+  document.title = `${views[view].ja} | 職員用画面 | てのひら市役所`;
+  const signOut = h(
+    "button",
+    { type: "button", class: "button secondary" },
+    bilingual("サインアウト", "Sign out"),
+  );
+  signOut.addEventListener("click", () => void signOutNow());
+  account.replaceChildren(
+    h(
+      "p",
+      { class: "who" },
+      h("span", { class: "who-name" }, `${me.displayName} さん`),
+      " ",
+      h("span", { class: "who-role" }, roleNames[me.role] ?? me.role),
+    ),
+    signOut,
+  );
+  nav.hidden = false;
+  nav.replaceChildren(
+    h(
+      "ul",
+      { class: "tabs" },
+      ...(Object.keys(views) as View[]).map((key) => {
+        const link = h(
+          "a",
+          { href: `/staff/${key}`, "aria-current": key === view ? "page" : false },
+          bilingual(views[key].ja, views[key].en),
+        );
+        link.addEventListener("click", (event) => {
+          event.preventDefault();
+          void renderDashboard(key).then(focusHeading);
+        });
+        return h("li", {}, link);
+      }),
+    ),
+  );
+  const panel = view === "services" ? await servicesPanel() : await jobsPanel();
+  if (!me) {
+    renderSignIn();
+    return;
+  }
+  show(h("h1", { tabindex: "-1" }, bilingual(views[view].ja, views[view].en)), panel);
+}
+
+async function signOutNow(): Promise<void> {
+  await api("DELETE", "/session");
+  history.pushState(null, "", "/staff/");
+  renderSignIn();
+  focusHeading();
+}
+
+async function start(): Promise<void> {
+  const result = await api<Me>("GET", "/me");
+  if (result.ok) {
+    me = result.body;
+    await renderDashboard(viewFromPath(), false);
+  } else {
+    renderSignIn();
+  }
+}
+
+window.addEventListener("popstate", () => {
+  if (me) {
+    void renderDashboard(viewFromPath(), false);
+  }
+});
+void start();
