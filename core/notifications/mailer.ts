@@ -21,12 +21,24 @@ export type CreateMailerOptions = {
   outboxDir: string;
 };
 
+/** The same message options for both transports (`reference` is ours, not nodemailer's: it becomes a header). */
+function messageOf(from: string, mail: OutgoingMail) {
+  return {
+    from,
+    to: mail.to,
+    subject: mail.subject,
+    text: mail.text,
+    ...(mail.html ? { html: mail.html } : {}),
+    ...(mail.reference ? { headers: { "X-Tenohira-Reference": mail.reference } } : {}),
+  };
+}
+
 export function createMailer({ from, smtpUrl, outboxDir }: CreateMailerOptions): Mailer {
   if (!smtpUrl) {
     const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" });
     return {
       async send(mail) {
-        const info = await transport.sendMail({ from, ...mail });
+        const info = await transport.sendMail(messageOf(from, mail));
         await mkdir(outboxDir, { recursive: true });
         const file = join(outboxDir, `${Date.now()}-${info.messageId.replace(/[^a-z0-9.-]/gi, "")}.eml`);
         await writeFile(file, info.message as Buffer);
@@ -38,14 +50,7 @@ export function createMailer({ from, smtpUrl, outboxDir }: CreateMailerOptions):
   return {
     async send(mail) {
       try {
-        const info = await transport.sendMail({
-          from,
-          to: mail.to,
-          subject: mail.subject,
-          text: mail.text,
-          ...(mail.html ? { html: mail.html } : {}),
-          ...(mail.reference ? { headers: { "X-Tenohira-Reference": mail.reference } } : {}),
-        });
+        const info = await transport.sendMail(messageOf(from, mail));
         return info.messageId;
       } catch (error) {
         const code = (error as { responseCode?: number }).responseCode;

@@ -23,7 +23,8 @@ export function placeholdersOf(template: string): string[] {
  * Notify's lack of them forces callers to send paired yes/no flags.
  */
 export function renderTemplate(template: string, personalisation: Personalisation): string {
-  const missing = placeholdersOf(template).filter((name) => !(name in personalisation));
+  // Own keys only: `in` would take ((constructor)) or ((toString)) from Object.prototype.
+  const missing = placeholdersOf(template).filter((name) => !Object.hasOwn(personalisation, name));
   if (missing.length > 0) {
     throw new MissingPersonalisationError(missing);
   }

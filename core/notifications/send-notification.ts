@@ -5,7 +5,12 @@ import { residents } from "../identity/schema.ts";
 import { defineJob } from "../jobs/define-job.ts";
 import { enqueueJob } from "../jobs/enqueue-job.ts";
 import { PermanentMailError } from "./mailer.ts";
-import { type Personalisation, renderTemplate } from "./render-template.ts";
+import {
+  MissingPersonalisationError,
+  type Personalisation,
+  placeholdersOf,
+  renderTemplate,
+} from "./render-template.ts";
 import { notifications, notificationTemplates } from "./schema.ts";
 
 export type NotificationChannel = "email" | "inbox";
@@ -47,6 +52,13 @@ export async function sendNotification(tx: Db, options: SendNotificationOptions)
   }
   const language = options.language ?? resident?.preferredLanguage ?? "ja";
   const template = await latestTemplate(tx, options.tenantId, options.templateKey, language);
+  // Check subject and body together so the error names everything missing, not just the subject's part.
+  const missing = placeholdersOf(`${template.subject}\n${template.body}`).filter(
+    (name) => !Object.hasOwn(options.personalisation, name),
+  );
+  if (missing.length > 0) {
+    throw new MissingPersonalisationError(missing);
+  }
   const subject = renderTemplate(template.subject, options.personalisation);
   const body = renderTemplate(template.body, options.personalisation);
   const emailAddress = options.email ?? resident?.email ?? null;

@@ -74,6 +74,10 @@ export function createS3FileStore(options: S3FileStoreOptions): FileStore {
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     forcePathStyle: options.forcePathStyle ?? true,
     ...(options.credentials ? { credentials: options.credentials } : {}),
+    // SDK releases since early 2025 add CRC checksums (and aws-chunked trailers for streamed bodies) to every
+    // request by default, which many S3-compatible stores reject; send and check them only when S3 demands.
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
   });
   const Bucket = options.bucket;
   return {
