@@ -1,0 +1,389 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { serve } from "@hono/node-server";
+import { and, eq, isNull } from "drizzle-orm";
+import pg from "pg";
+import { installedModules } from "../app/modules.ts";
+import { type Platform, startPlatform } from "../app/platform.ts";
+import { DEMO_PASSWORD } from "../app/seed-demo.ts";
+import { loadConfig } from "../core/config/config.ts";
+import { type Database, type Driver, openDatabase } from "../core/db/database.ts";
+import { SESSION_COOKIE } from "../core/http/middleware.ts";
+import { staffAccounts } from "../core/identity/schema.ts";
+import { readSession } from "../core/identity/sessions.ts";
+import { tenants } from "../core/tenancy/schema.ts";
+import { createService } from "../modules/catalog/operations/create-service.ts";
+import { type PostgresServer, startPostgresServer } from "../scripts/postgres-server.ts";
+
+/**
+ * write-path: how much of the database's write throughput survives the full HTTP stack.
+ *
+ * For each driver, the same catalog insert (createService: insert + audit record + outbox event in one
+ * transaction) is made (a) as authenticated JSON POSTs through a real HTTP server on loopback and (b)
+ * directly on the database, both with the same number of requests in flight. Sides alternate
+ * (db, http, http, db, ...) and the median of the repeats is reported, so machine noise hits both.
+ */
+
+type Options = {
+  drivers: Driver[];
+  concurrency: number;
+  warmupMs: number;
+  durationMs: number;
+  maxRequests: number;
+  repeats: number;
+  /**
+   * Which sides to measure: db and http (both needed for the JSON line); for diagnosis, inproc
+   * (app.request() without a socket: the app without the HTTP server and client) and dbauth (db plus the
+   * two lookups every staff request makes first: the session and the staff member).
+   */
+  sides: Side[];
+};
+
+type Side = "db" | "http" | "inproc" | "dbauth";
+const allSides: readonly Side[] = ["db", "http", "inproc", "dbauth"];
+
+type Sample = { count: number; seconds: number; perSecond: number; p50Ms: number; p95Ms: number };
+
+type Operation = (sequence: number) => Promise<void>;
+
+const ADMIN_EMAIL = "admin@tenohira.localhost";
+
+function parseOptions(args: readonly string[]): Options {
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      driver: { type: "string", default: "postgres,pglite" },
+      concurrency: { type: "string", default: "8" },
+      "warmup-ms": { type: "string", default: "3000" },
+      "duration-ms": { type: "string", default: "5000" },
+      "max-requests": { type: "string", default: "2000" },
+      repeats: { type: "string", default: "3" },
+      sides: { type: "string", default: "db,http" },
+    },
+    strict: true,
+  });
+  const positive = (name: string, text: string): number => {
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 1) {
+      throw new Error(`--${name} must be a positive integer, got ${text}`);
+    }
+    return value;
+  };
+  const drivers = values.driver.split(",").map((d) => d.trim());
+  for (const driver of drivers) {
+    if (driver !== "postgres" && driver !== "pglite") {
+      throw new Error(`--driver takes postgres and/or pglite, got ${driver}`);
+    }
+  }
+  const sides = values.sides.split(",").map((side) => side.trim());
+  for (const side of sides) {
+    if (!allSides.includes(side as Side)) {
+      throw new Error(`--sides takes ${allSides.join(", ")}, got ${side}`);
+    }
+  }
+  return {
+    drivers: drivers as Driver[],
+    concurrency: positive("concurrency", values.concurrency),
+    warmupMs: positive("warmup-ms", values["warmup-ms"]),
+    durationMs: positive("duration-ms", values["duration-ms"]),
+    maxRequests: positive("max-requests", values["max-requests"]),
+    repeats: positive("repeats", values.repeats),
+    sides: allSides.filter((side) => sides.includes(side)),
+  };
+}
+
+const log = (message: string) => process.stderr.write(`[write-path] ${message}\n`);
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) {
+    return 0;
+  }
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+const round = (value: number, digits: number) => Number(value.toFixed(digits));
+
+/**
+ * Keeps `concurrency` operations in flight until `durationMs` has passed or `maxRequests` have been
+ * started, whichever comes first. Bounded on both counts; the first failure aborts the run.
+ */
+async function measure(
+  operation: Operation,
+  next: () => number,
+  { concurrency, durationMs, maxRequests }: { concurrency: number; durationMs: number; maxRequests: number },
+): Promise<Sample> {
+  const latencies: number[] = [];
+  let started = 0;
+  const begin = performance.now();
+  const deadline = begin + durationMs;
+  const lane = async () => {
+    while (started < maxRequests && performance.now() < deadline) {
+      started += 1;
+      const t0 = performance.now();
+      await operation(next());
+      latencies.push(performance.now() - t0);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, lane));
+  const seconds = (performance.now() - begin) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    count: latencies.length,
+    seconds,
+    perSecond: latencies.length / seconds,
+    p50Ms: percentile(latencies, 0.5),
+    p95Ms: percentile(latencies, 0.95),
+  };
+}
+
+type Target = { database: Database; cleanup(): Promise<void> };
+
+async function openPostgres(): Promise<Target> {
+  let server: PostgresServer | undefined;
+  let serverUrl = process.env["BENCH_DATABASE_URL"] || process.env["TEST_DATABASE_URL"];
+  if (!serverUrl) {
+    log("no BENCH_DATABASE_URL/TEST_DATABASE_URL: starting a throwaway PostgreSQL (fsync=off)");
+    server = await startPostgresServer();
+    serverUrl = server.url;
+  }
+  const name = `bench_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ driver: "postgres", url: url.toString() });
+  const adminUrl = serverUrl;
+  return {
+    database,
+    async cleanup() {
+      await database.close().catch(() => undefined);
+      const dropper = new pg.Client({ connectionString: adminUrl });
+      await dropper.connect();
+      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await dropper.end();
+      server?.stop();
+    },
+  };
+}
+
+async function openPglite(): Promise<Target> {
+  const dir = mkdtempSync(join(tmpdir(), "tenohira-bench-pglite-"));
+  const database = await openDatabase({ driver: "pglite", dataDir: join(dir, "pglite") });
+  return {
+    database,
+    async cleanup() {
+      await database.close().catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function listen(platform: Platform): Promise<{ server: Server; origin: string }> {
+  return new Promise((resolve) => {
+    const server = serve(
+      { fetch: platform.app.fetch, hostname: "127.0.0.1", port: 0 },
+      (info: AddressInfo) => {
+        const http = server as Server;
+        // Node closes idle keep-alive sockets after 5 s; the client may reuse one as it closes (ECONNRESET)
+        // after a db-only phase of the same length. Keep them open for the whole run, as a proxy would.
+        http.keepAliveTimeout = 120_000;
+        resolve({ server: http, origin: `http://127.0.0.1:${info.port}` });
+      },
+    );
+  });
+}
+
+async function signIn(origin: string): Promise<Record<string, string>> {
+  const response = await fetch(`${origin}/staff/api/session`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: ADMIN_EMAIL, password: DEMO_PASSWORD }),
+  });
+  if (response.status !== 200) {
+    throw new Error(`sign-in failed with ${response.status}: ${await response.text()}`);
+  }
+  const cookie = (response.headers.get("set-cookie") ?? "").split(";")[0]!;
+  const { csrfToken } = (await response.json()) as { csrfToken: string };
+  return { cookie, "x-csrf-token": csrfToken, "content-type": "application/json" };
+}
+
+async function benchDriver(driver: Driver, options: Options): Promise<void> {
+  log(`${driver}: opening`);
+  const target = driver === "postgres" ? await openPostgres() : await openPglite();
+  const dataDir = mkdtempSync(join(tmpdir(), "tenohira-bench-"));
+  let platform: Platform | undefined;
+  let server: Server | undefined;
+  try {
+    const config = loadConfig({
+      env: {},
+      overrides: { logLevel: "silent", dataDir, worker: "off" },
+    });
+    platform = await startPlatform(config, installedModules, target.database);
+    const listening = await listen(platform);
+    server = listening.server;
+    const { origin } = listening;
+    const headers = await signIn(origin);
+
+    const db = target.database.db;
+    const [tenant] = await db.select({ id: tenants.id }).from(tenants).limit(1);
+    const [admin] = await db
+      .select({ id: staffAccounts.id })
+      .from(staffAccounts)
+      .where(and(eq(staffAccounts.tenantId, tenant!.id), eq(staffAccounts.email, ADMIN_EMAIL)));
+    const tenantId = tenant!.id;
+    const staffId = admin!.id;
+
+    const runTag = randomBytes(3).toString("hex");
+    let sequence = 0;
+    const next = () => sequence++;
+    const slug = (n: number) => `b-${runTag}-${n}`;
+
+    const viaHttp: Operation = async (n) => {
+      const response = await fetch(`${origin}/staff/api/catalog/services`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ slug: slug(n), nameJa: "ベンチ手続き", nameEn: "Bench service" }),
+      });
+      const text = await response.text();
+      if (response.status !== 201) {
+        throw new Error(`POST /staff/api/catalog/services answered ${response.status}: ${text}`);
+      }
+    };
+    const app = platform.app;
+    const inProcess: Operation = async (n) => {
+      const response = await app.request("/staff/api/catalog/services", {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ slug: slug(n), nameJa: "ベンチ手続き", nameEn: "Bench service" }),
+      });
+      const text = await response.text();
+      if (response.status !== 201) {
+        throw new Error(`app.request answered ${response.status}: ${text}`);
+      }
+    };
+    const direct: Operation = async (n) => {
+      await db.transaction((tx) =>
+        createService({
+          tx,
+          tenantId,
+          actor: { type: "staff", id: staffId },
+          requestId: randomUUID(),
+          slug: slug(n),
+          nameJa: "ベンチ手続き",
+          nameEn: "Bench service",
+          summaryJa: "",
+          summaryEn: "",
+          departmentId: null,
+          channels: [],
+        }),
+      );
+    };
+
+    const sessionToken = headers["cookie"]!.slice(SESSION_COOKIE.length + 1);
+    const withAuth: Operation = async (n) => {
+      const session = await readSession(db, {
+        token: sessionToken,
+        tenantId,
+        idleMinutes: config.sessionIdleMinutes,
+      });
+      const [staff] = await db
+        .select()
+        .from(staffAccounts)
+        .where(
+          and(
+            eq(staffAccounts.id, session!.subject.id),
+            eq(staffAccounts.tenantId, tenantId),
+            isNull(staffAccounts.disabledAt),
+          ),
+        );
+      if (!staff) {
+        throw new Error("the session's staff member was not found");
+      }
+      await direct(n);
+    };
+
+    const limits = {
+      concurrency: options.concurrency,
+      durationMs: options.durationMs,
+      maxRequests: options.maxRequests,
+    };
+    const warmup = { ...limits, durationMs: options.warmupMs };
+    log(`${driver}: warm-up ${options.warmupMs} ms per side`);
+    const operations: Record<Side, Operation> = {
+      db: direct,
+      http: viaHttp,
+      inproc: inProcess,
+      dbauth: withAuth,
+    };
+    for (const side of options.sides) {
+      await measure(operations[side], next, warmup);
+    }
+
+    const samples: Record<Side, Sample[]> = { db: [], http: [], inproc: [], dbauth: [] };
+    for (let repeat = 0; repeat < options.repeats; repeat++) {
+      // Alternate the order (db, http | http, db | ...) so drift in machine load hits both sides alike.
+      const order = repeat % 2 === 0 ? options.sides : [...options.sides].reverse();
+      for (const side of order) {
+        const sample = await measure(operations[side], next, limits);
+        samples[side].push(sample);
+        log(
+          `${driver} #${repeat + 1} ${side.padEnd(6)} ${sample.perSecond.toFixed(0).padStart(5)}/s ` +
+            `n=${sample.count} p50=${sample.p50Ms.toFixed(1)}ms p95=${sample.p95Ms.toFixed(1)}ms`,
+        );
+      }
+    }
+    const perSecond = (side: Side) =>
+      samples[side].length > 0 ? median(samples[side].map((s) => s.perSecond)) : Number.NaN;
+    for (const side of options.sides) {
+      log(`${driver}: median ${side} ${perSecond(side).toFixed(0)}/s`);
+    }
+    if (!options.sides.includes("db") || !options.sides.includes("http")) {
+      return;
+    }
+    const httpPerSecond = perSecond("http");
+    const dbPerSecond = perSecond("db");
+    const result = {
+      name: "write-path",
+      driver,
+      http_per_s: round(httpPerSecond, 1),
+      db_per_s: round(dbPerSecond, 1),
+      ratio: round(httpPerSecond / dbPerSecond, 3),
+      concurrency: options.concurrency,
+      requests: samples.http.reduce((sum, s) => sum + s.count, 0),
+    };
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } finally {
+    if (server) {
+      const closing = server;
+      closing.closeAllConnections();
+      await new Promise<void>((resolve) => closing.close(() => resolve()));
+    }
+    await platform?.worker.stop();
+    await target.cleanup();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+export async function main(args: readonly string[]): Promise<void> {
+  const options = parseOptions(args);
+  log(
+    `concurrency ${options.concurrency}, warm-up ${options.warmupMs} ms, ${options.repeats} repeats of ` +
+      `≤${options.durationMs} ms / ≤${options.maxRequests} requests per side`,
+  );
+  for (const driver of options.drivers) {
+    await benchDriver(driver, options);
+  }
+}
