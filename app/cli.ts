@@ -92,6 +92,11 @@ ${
     : ""
 }  Stop with Ctrl+C.`);
   });
+  // Outlive a load balancer's idle timeout (AWS ALB: 60 s), or it may reuse a connection we are closing.
+  if ("keepAliveTimeout" in server) {
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
+  }
   if (config.worker === "inline") {
     platform.worker.start();
   }

@@ -1,7 +1,7 @@
 import type { Actor } from "../audit/actor.ts";
 import type { Language, Translator } from "../i18n/i18n.ts";
 import type { Policy } from "../identity/policy.ts";
-import type { SessionInfo } from "../identity/sessions.ts";
+import type { SessionInfo, StaffAccount } from "../identity/sessions.ts";
 import type { Services } from "../services.ts";
 import type { Tenant } from "../tenancy/schema.ts";
 
@@ -14,6 +14,8 @@ export type AppEnv = {
     t: Translator;
     requestId: string;
     session: SessionInfo | null;
+    /** The signed-in staff member, loaded with the session. */
+    staff: StaffAccount | null;
     actor: Actor;
     policy: Policy;
   };

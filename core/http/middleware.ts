@@ -1,12 +1,10 @@
-import { and, eq, isNull } from "drizzle-orm";
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import { recordAudit } from "../audit/record-audit.ts";
 import { type I18n, negotiateLanguage } from "../i18n/i18n.ts";
 import type { Policy } from "../identity/policy.ts";
-import { staffAccounts } from "../identity/schema.ts";
-import { readSession } from "../identity/sessions.ts";
+import { readSession, type StaffAccount } from "../identity/sessions.ts";
 import type { Services } from "../services.ts";
 import type { TenantResolver } from "../tenancy/tenant-resolver.ts";
 import type { AppEnv } from "./app-env.ts";
@@ -60,6 +58,7 @@ export function requestContext({
         })
       : null;
     c.set("session", session);
+    c.set("staff", session?.staff ?? null);
     c.set(
       "actor",
       session ? { type: session.subject.type, id: session.subject.id } : { type: "api", id: null },
@@ -88,25 +87,11 @@ export const csrfProtection = createMiddleware<AppEnv>(async function csrfProtec
   await next();
 });
 
-export type StaffMember = typeof staffAccounts.$inferSelect;
+export type StaffMember = StaffAccount;
 
 /** Loads the signed-in staff member, or answers 401. */
 export async function currentStaff(c: Context<AppEnv>): Promise<StaffMember> {
-  const session = c.get("session");
-  if (session?.subject.type !== "staff") {
-    throw problems.unauthorized();
-  }
-  const [staff] = await c
-    .get("services")
-    .database.db.select()
-    .from(staffAccounts)
-    .where(
-      and(
-        eq(staffAccounts.id, session.subject.id),
-        eq(staffAccounts.tenantId, c.get("tenant").id),
-        isNull(staffAccounts.disabledAt),
-      ),
-    );
+  const staff = c.get("staff");
   if (!staff) {
     throw problems.unauthorized();
   }

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
-import { and, eq, gt, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db/database.ts";
-import { sessions } from "./schema.ts";
+import { sessions, staffAccounts } from "./schema.ts";
 
 export type SessionSubject = { type: "staff" | "resident"; id: string };
 
@@ -43,18 +43,30 @@ export async function createSession(
   return { token, session: { idHash, tenantId: options.tenantId, subject: options.subject, csrfToken } };
 }
 
+export type StaffAccount = typeof staffAccounts.$inferSelect;
+
 /**
  * Finds a live session for the token in this tenant: not past its absolute expiry and used within the idle
- * timeout. Sliding the idle window is written at most once a minute to keep reads cheap.
+ * timeout. A staff session comes with its (enabled) staff account from the same query, since every staff
+ * request needs both. Sliding the idle window is written at most once a minute to keep reads cheap.
  */
 export async function readSession(
   db: Db,
   { token, tenantId, idleMinutes }: { token: string; tenantId: string; idleMinutes: number },
-): Promise<SessionInfo | null> {
+): Promise<(SessionInfo & { staff: StaffAccount | null }) | null> {
   const idHash = hashToken(token);
   const [row] = await db
-    .select()
+    .select({ session: sessions, staff: staffAccounts })
     .from(sessions)
+    .leftJoin(
+      staffAccounts,
+      and(
+        eq(sessions.subjectType, "staff"),
+        eq(staffAccounts.id, sessions.subjectId),
+        eq(staffAccounts.tenantId, sessions.tenantId),
+        isNull(staffAccounts.disabledAt),
+      ),
+    )
     .where(
       and(
         eq(sessions.idHash, idHash),
@@ -66,14 +78,16 @@ export async function readSession(
   if (!row) {
     return null;
   }
-  if (Date.now() - row.lastSeenAt.getTime() > 60_000) {
+  const { session, staff } = row;
+  if (Date.now() - session.lastSeenAt.getTime() > 60_000) {
     await db.update(sessions).set({ lastSeenAt: sql`now()` }).where(eq(sessions.idHash, idHash));
   }
   return {
     idHash,
-    tenantId: row.tenantId,
-    subject: { type: row.subjectType, id: row.subjectId },
-    csrfToken: row.csrfToken,
+    tenantId: session.tenantId,
+    subject: { type: session.subjectType, id: session.subjectId },
+    csrfToken: session.csrfToken,
+    staff,
   };
 }
 
