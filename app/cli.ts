@@ -129,7 +129,8 @@ main(process.argv.slice(2)).then(
     const known =
       error instanceof ConfigError ||
       error instanceof MigrationError ||
-      error instanceof DatabaseUnavailableError;
+      error instanceof DatabaseUnavailableError ||
+      error instanceof DatabaseToolError;
     console.error(known ? `tenohira: ${(error as Error).message}` : error);
     process.exit(1);
   },

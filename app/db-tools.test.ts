@@ -1,5 +1,4 @@
 import { spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,7 +6,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../core/db/database.ts";
 import { migrate, readMigrations } from "../core/db/migrate.ts";
-import { createTestDatabase, testDriver } from "../core/testing/test-database.ts";
+import { createPostgresDatabase, createTestDatabase, testDriver } from "../core/testing/test-database.ts";
 import { createTestPlatform, type TestPlatform } from "../core/testing/test-platform.ts";
 import { type PostgresServer, startPostgresServer } from "../scripts/postgres-server.ts";
 import {
@@ -94,13 +93,7 @@ describe(`db dump (${testDriver})`, () => {
   });
 
   it("loads into a real PostgreSQL server with psql and keeps counts and the audit trigger", async () => {
-    const name = `dump_${randomBytes(5).toString("hex")}`;
-    const admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
+    const { name, url } = await createPostgresDatabase(serverUrl, "dump");
     const file = join(tmp, "city.sql");
     await dumpDatabase(platform.services.database, file);
     expect(readFileSync(file, "utf8")).toBe(dump);

@@ -17,6 +17,7 @@ import { SESSION_COOKIE } from "../core/http/middleware.ts";
 import { staffAccounts } from "../core/identity/schema.ts";
 import { readSession } from "../core/identity/sessions.ts";
 import { tenants } from "../core/tenancy/schema.ts";
+import { createPostgresDatabase } from "../core/testing/test-database.ts";
 import { createService } from "../modules/catalog/operations/create-service.ts";
 import { type PostgresServer, startPostgresServer } from "../scripts/postgres-server.ts";
 
@@ -157,14 +158,8 @@ async function openPostgres(): Promise<Target> {
     server = await startPostgresServer();
     serverUrl = server.url;
   }
-  const name = `bench_${randomBytes(6).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const database = await openDatabase({ driver: "postgres", url: url.toString() });
+  const { name, url } = await createPostgresDatabase(serverUrl, "bench");
+  const database = await openDatabase({ driver: "postgres", url });
   const adminUrl = serverUrl;
   return {
     database,

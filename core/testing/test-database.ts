@@ -22,17 +22,11 @@ export async function createTestDatabase(): Promise<{
   if (!serverUrl) {
     throw new Error("TEST_DB=postgres needs TEST_DATABASE_URL (scripts/test.ts starts a server and sets it)");
   }
-  const name = `t_${randomBytes(6).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const database = await openDatabase({ driver: "postgres", url: url.toString() });
+  const { name, url } = await createPostgresDatabase(serverUrl, "t");
+  const database = await openDatabase({ driver: "postgres", url });
   return {
     database,
-    url: url.toString(),
+    url,
     async drop() {
       await database.close();
       const cleanup = new pg.Client({ connectionString: serverUrl });
@@ -53,4 +47,19 @@ export async function createTestDatabase(): Promise<{
       await cleanup.end();
     },
   };
+}
+
+/** Creates an empty database with a random name on a PostgreSQL server; returns its name and URL. */
+export async function createPostgresDatabase(
+  serverUrl: string,
+  prefix: string,
+): Promise<{ name: string; url: string }> {
+  const name = `${prefix}_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { name, url: url.toString() };
 }
