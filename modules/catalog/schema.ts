@@ -1,4 +1,5 @@
 import { pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import type { AssuranceLevel } from "../../core/identity/assurance.ts";
 import { departments } from "../../core/identity/schema.ts";
 import { tenants } from "../../core/tenancy/schema.ts";
 
@@ -20,6 +21,8 @@ export const catalogServices = pgTable("catalog_services", {
   status: text("status", { enum: ["draft", "published"] })
     .notNull()
     .default("draft"),
+  /** What a resident needs to use the service online; a resident below it is walked through a step-up. */
+  assuranceLevel: text("assurance_level").$type<AssuranceLevel>().notNull().default("none"),
   publishedAt: timestamp("published_at", { withTimezone: true }),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
