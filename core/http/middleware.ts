@@ -59,6 +59,7 @@ export function requestContext({
       : null;
     c.set("session", session);
     c.set("staff", session?.staff ?? null);
+    c.set("resident", session?.resident ?? null);
     c.set(
       "actor",
       session ? { type: session.subject.type, id: session.subject.id } : { type: "api", id: null },

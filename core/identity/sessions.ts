@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db/database.ts";
-import { sessions, staffAccounts } from "./schema.ts";
+import type { AssuranceLevel } from "./assurance.ts";
+import { type Resident, residents, sessions, staffAccounts } from "./schema.ts";
 
 export type SessionSubject = { type: "staff" | "resident"; id: string };
 
@@ -10,6 +11,8 @@ export type SessionInfo = {
   tenantId: string;
   subject: SessionSubject;
   csrfToken: string;
+  /** Residents only: what this session proved (none < email < line < card). */
+  assuranceLevel: AssuranceLevel | null;
 };
 
 const hashToken = (token: string): string => createHash("sha256").update(token).digest("hex");
@@ -18,6 +21,7 @@ export type CreateSessionOptions = {
   tenantId: string;
   subject: SessionSubject;
   absoluteHours: number;
+  assuranceLevel?: AssuranceLevel | null;
   ip?: string | null;
   userAgent?: string | null;
 };
@@ -37,26 +41,36 @@ export async function createSession(
     subjectId: options.subject.id,
     csrfToken,
     expiresAt: new Date(Date.now() + options.absoluteHours * 3_600_000),
+    assuranceLevel: options.assuranceLevel ?? null,
     ip: options.ip ?? null,
     userAgent: options.userAgent?.slice(0, 300) ?? null,
   });
-  return { token, session: { idHash, tenantId: options.tenantId, subject: options.subject, csrfToken } };
+  return {
+    token,
+    session: {
+      idHash,
+      tenantId: options.tenantId,
+      subject: options.subject,
+      csrfToken,
+      assuranceLevel: options.assuranceLevel ?? null,
+    },
+  };
 }
 
 export type StaffAccount = typeof staffAccounts.$inferSelect;
 
 /**
  * Finds a live session for the token in this tenant: not past its absolute expiry and used within the idle
- * timeout. A staff session comes with its (enabled) staff account from the same query, since every staff
- * request needs both. Sliding the idle window is written at most once a minute to keep reads cheap.
+ * timeout. The session comes with its (enabled) staff account or (not deleted) resident from the same query,
+ * since every signed-in request needs both. Sliding the idle window is written at most once a minute to keep reads cheap.
  */
 export async function readSession(
   db: Db,
   { token, tenantId, idleMinutes }: { token: string; tenantId: string; idleMinutes: number },
-): Promise<(SessionInfo & { staff: StaffAccount | null }) | null> {
+): Promise<(SessionInfo & { staff: StaffAccount | null; resident: Resident | null }) | null> {
   const idHash = hashToken(token);
   const [row] = await db
-    .select({ session: sessions, staff: staffAccounts })
+    .select({ session: sessions, staff: staffAccounts, resident: residents })
     .from(sessions)
     .leftJoin(
       staffAccounts,
@@ -67,6 +81,15 @@ export async function readSession(
         isNull(staffAccounts.disabledAt),
       ),
     )
+    .leftJoin(
+      residents,
+      and(
+        eq(sessions.subjectType, "resident"),
+        eq(residents.id, sessions.subjectId),
+        eq(residents.tenantId, sessions.tenantId),
+        isNull(residents.deletedAt),
+      ),
+    )
     .where(
       and(
         eq(sessions.idHash, idHash),
@@ -75,10 +98,10 @@ export async function readSession(
         gt(sessions.lastSeenAt, sql`now() - make_interval(mins => ${idleMinutes})`),
       ),
     );
-  if (!row) {
+  if (!row || (!row.staff && !row.resident)) {
     return null;
   }
-  const { session, staff } = row;
+  const { session, staff, resident } = row;
   if (Date.now() - session.lastSeenAt.getTime() > 60_000) {
     await db.update(sessions).set({ lastSeenAt: sql`now()` }).where(eq(sessions.idHash, idHash));
   }
@@ -87,7 +110,9 @@ export async function readSession(
     tenantId: session.tenantId,
     subject: { type: session.subjectType, id: session.subjectId },
     csrfToken: session.csrfToken,
+    assuranceLevel: session.assuranceLevel ?? null,
     staff,
+    resident,
   };
 }
 
