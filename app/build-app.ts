@@ -13,8 +13,16 @@ import { problems } from "../core/http/problem.ts";
 import { validationHook } from "../core/http/validation.ts";
 import { createI18n } from "../core/i18n/i18n.ts";
 import { coreMessages } from "../core/i18n/messages.ts";
+import { identityMessages } from "../core/identity/messages.ts";
 import { corePermissions, createPolicy } from "../core/identity/policy.ts";
+import { residentStaffRoutes } from "../core/identity/resident-staff-routes.ts";
+import { myPages } from "../core/identity/residents/my-pages.ts";
+import { oidcPages } from "../core/identity/residents/oidc-pages.ts";
+import { securityPages } from "../core/identity/residents/security-pages.ts";
+import { signInPages } from "../core/identity/residents/sign-in-pages.ts";
+import { staffAdminRoutes } from "../core/identity/staff-admin-routes.ts";
 import { staffSessionRoutes } from "../core/identity/staff-routes.ts";
+import { staffTotpRoutes } from "../core/identity/staff-totp-routes.ts";
 import { jobStaffRoutes } from "../core/jobs/staff-routes.ts";
 import type { ModuleManifest } from "../core/module.ts";
 import { createMetrics } from "../core/observability/metrics.ts";
@@ -43,7 +51,11 @@ export function buildApp({ services, modules }: BuildAppOptions) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   const metrics = createMetrics({ db: services.database.db, modules });
   const policy = createPolicy([...corePermissions, ...modules.flatMap((m) => m.permissions ?? [])]);
-  const i18n = createI18n([coreMessages, ...modules.flatMap((m) => (m.messages ? [m.messages] : []))]);
+  const i18n = createI18n([
+    coreMessages,
+    identityMessages,
+    ...modules.flatMap((m) => (m.messages ? [m.messages] : [])),
+  ]);
   const tenants = createTenantResolver(services.database.db);
 
   app.use(requestId());
@@ -113,7 +125,14 @@ export function buildApp({ services, modules }: BuildAppOptions) {
   app.route("/staff/api", staffSessionRoutes);
   app.route("/staff/api/jobs", jobStaffRoutes);
   app.route("/staff/api/audit", auditStaffRoutes);
+  app.route("/staff/api", staffTotpRoutes);
+  app.route("/staff/api", staffAdminRoutes);
+  app.route("/staff/api/residents", residentStaffRoutes);
   app.route("/", homeRoutes(modules));
+  app.route("/", signInPages);
+  app.route("/", securityPages);
+  app.route("/", oidcPages);
+  app.route("/", myPages(modules.flatMap((m) => (m.residentRecords ? [m.residentRecords] : []))));
   app.route("/opendata", openDataRoutes(modules));
   for (const module of modules) {
     if (module.pages) {

@@ -2,13 +2,22 @@ import { sql } from "drizzle-orm";
 import type { Database } from "../core/db/database.ts";
 import { hashPassword } from "../core/identity/passwords.ts";
 import { departments, type StaffRole, staffAccounts } from "../core/identity/schema.ts";
+import { staffServiceGrants } from "../core/identity/staff-schema.ts";
 import type { ModuleManifest } from "../core/module.ts";
 import { tenants } from "../core/tenancy/schema.ts";
+import { findServices } from "../modules/catalog/index.ts";
 
 /** Documented in the README; the demo city is fictional and holds no real data. */
 export const DEMO_PASSWORD = "tenohira-demo";
 
-export const demoStaff: { email: string; name: string; role: StaffRole; department: string }[] = [
+export const demoStaff: {
+  email: string;
+  name: string;
+  role: StaffRole;
+  department: string;
+  /** Operators: catalog service slugs they are named for. */
+  services?: string[];
+}[] = [
   {
     email: "admin@tenohira.localhost",
     name: "手乃 平（DX推進課）",
@@ -23,6 +32,14 @@ export const demoStaff: { email: string; name: string; role: StaffRole; departme
   },
   { email: "staff@tenohira.localhost", name: "窓口 一郎", role: "staff", department: "madoguchi-kakari" },
   { email: "viewer@tenohira.localhost", name: "閲覧 花子", role: "read_only", department: "shimin-ka" },
+  { email: "doro@tenohira.localhost", name: "道路 次郎", role: "staff", department: "doro-ka" },
+  {
+    email: "operator@tenohira.localhost",
+    name: "てのひら環境サービス（委託）",
+    role: "operator",
+    department: "kankyo-ka",
+    services: ["sodai-gomi"],
+  },
 ];
 
 const demoDepartments = [
@@ -86,18 +103,35 @@ export async function seedDemoCity(database: Database, modules: readonly ModuleM
         .returning({ id: departments.id });
       departmentIds[department.code] = row!.id;
     }
-    await tx.insert(staffAccounts).values(
-      demoStaff.map((staff) => ({
-        tenantId: tenant!.id,
-        departmentId: departmentIds[staff.department]!,
-        email: staff.email,
-        displayName: staff.name,
-        role: staff.role,
-        passwordHash,
-      })),
-    );
+    const staffIds = await tx
+      .insert(staffAccounts)
+      .values(
+        demoStaff.map((staff) => ({
+          tenantId: tenant!.id,
+          departmentId: departmentIds[staff.department]!,
+          email: staff.email,
+          displayName: staff.name,
+          role: staff.role,
+          passwordHash,
+        })),
+      )
+      .returning({ id: staffAccounts.id, email: staffAccounts.email });
     for (const module of modules) {
       await module.seed?.({ tx, tenant: tenant!, departmentIds });
+    }
+    // Operators are named for services, which exist only once the catalog has seeded.
+    for (const staff of demoStaff.filter((s) => s.services && modules.some((m) => m.id === "catalog"))) {
+      for (const slug of staff.services!) {
+        const [service] = await findServices({ db: tx, tenantId: tenant!.id, publishedOnly: false, slug });
+        if (service) {
+          await tx.insert(staffServiceGrants).values({
+            tenantId: tenant!.id,
+            staffId: staffIds.find((row) => row.email === staff.email)!.id,
+            resourceType: "service",
+            resourceId: service.id,
+          });
+        }
+      }
     }
     return true;
   });

@@ -54,6 +54,17 @@ async function tabTo(page: Page, id: string): Promise<void> {
   throw new Error(`Tab never reached #${id}`);
 }
 
+/** Tabs backwards until the focused element matches the selector. */
+async function shiftTabTo(page: Page, selector: string): Promise<void> {
+  for (let i = 0; i < 10; i++) {
+    await page.keyboard.press("Shift+Tab");
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) {
+      return;
+    }
+  }
+  throw new Error(`Shift+Tab never reached ${selector}`);
+}
+
 async function signInWithKeyboard(page: Page, email: string, password: string): Promise<void> {
   await tabTo(page, "email");
   await page.keyboard.type(email);
@@ -126,6 +137,63 @@ describe("staff console in Chromium", () => {
       await page.getByRole("heading", { level: 1, name: /職員サインイン/ }).waitFor();
       const me = await page.evaluate(async () => (await fetch("/staff/api/me")).status);
       expect(me).toBe(401);
+    } finally {
+      await closeConsole(page);
+    }
+  });
+
+  it("a system administrator searches the audit log with the keyboard", async () => {
+    await server.platform.request("/staff/api/session", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "doro@tenohira.localhost", password: "not-the-password" }),
+    });
+    const page = await openConsole(360);
+    try {
+      await signInWithKeyboard(page, "admin@tenohira.localhost", DEMO_PASSWORD);
+      await page.getByRole("heading", { level: 1, name: /手続き/ }).waitFor();
+      // From the page heading, the menu is just behind: Shift+Tab to the audit tab and open it.
+      await shiftTabTo(page, "a[href='/staff/audit']");
+      await page.keyboard.press("Enter");
+      await page.getByRole("heading", { level: 1, name: /監査ログ/ }).waitFor();
+      expect(page.url()).toBe(`${server.baseUrl}/staff/audit`);
+      await expect.poll(() => page.getByRole("status").textContent()).toContain("件を表示しています");
+      expect(await page.getByRole("table").textContent()).toContain("staff.sign_in");
+
+      await tabTo(page, "audit-action");
+      await page.keyboard.type("staff.sign_in_failed");
+      await page.keyboard.press("Enter");
+      const rows = page.getByRole("table").locator("tbody tr");
+      const onlyFailures = async () => {
+        const texts = await rows.allTextContents();
+        return texts.length > 0 && texts.every((text) => text.includes("staff.sign_in_failed"));
+      };
+      await expect.poll(onlyFailures).toBe(true);
+      expect((await rows.allTextContents()).some((text) => text.includes("doro@tenohira.localhost"))).toBe(
+        true,
+      );
+      expect(await axeViolations(page)).toEqual([]);
+      expect(await page.evaluate(() => document.scrollingElement?.scrollWidth ?? 0)).toBeLessThanOrEqual(360);
+
+      // The actor filter is a list of staff names; nothing matches the failed sign-in's (system) actor.
+      await tabTo(page, "audit-actor");
+      await page.keyboard.press("ArrowDown");
+      await tabTo(page, "audit-resource-type");
+      await page.keyboard.press("Enter");
+      await expect.poll(() => page.locator("main").textContent()).toContain("該当する記録はありません");
+      expect(await axeViolations(page)).toEqual([]);
+    } finally {
+      await closeConsole(page);
+    }
+  });
+
+  it("shows the audit tab to system administrators only", async () => {
+    const page = await openConsole();
+    try {
+      await signInWithKeyboard(page, "manager@tenohira.localhost", DEMO_PASSWORD);
+      await page.getByRole("heading", { level: 1, name: /手続き/ }).waitFor();
+      expect(await page.getByRole("link", { name: /ジョブ/ }).count()).toBe(1);
+      expect(await page.getByRole("link", { name: /監査ログ/ }).count()).toBe(0);
     } finally {
       await closeConsole(page);
     }

@@ -12,6 +12,11 @@ import type { Tenant } from "./tenancy/schema.ts";
 export type PermissionDefinition = {
   verb: string;
   roles: readonly StaffRole[];
+  /**
+   * "tenant" (default): the whole city. "department": only resources of the member's department and the
+   * departments below it. Operators reach only the services granted to them, whatever the scope.
+   */
+  scope?: "tenant" | "department";
   description: { ja: string; en: string };
 };
 
@@ -39,6 +44,19 @@ export type OpenDataExport = {
   columns: readonly string[];
   rows(db: Db, tenantId: string): Promise<Record<string, OpenDataValue>[]>;
 };
+
+/** Something of the resident's, listed on "My page" (マイページ): an application, a booking, a report... */
+export type ResidentRecord = {
+  kind: "application" | "booking" | "report" | "payment" | "notice";
+  id: string;
+  title: { ja: string; en: string };
+  /** The resident-facing status label. */
+  status: { ja: string; en: string };
+  href: string | null;
+  updatedAt: Date;
+};
+
+export type ResidentRecordsQuery = { db: Db; tenantId: string; residentId: string };
 
 /** A link on the resident home page. */
 export type ResidentEntry = { href: string; label: { ja: string; en: string } };
@@ -68,6 +86,8 @@ export type ModuleManifest = {
   openData?: readonly OpenDataExport[];
   messages?: Catalogs;
   residentEntries?(db: Db, tenantId: string): Promise<ResidentEntry[]>;
+  /** The resident's own records this module holds, for My page and the data export. */
+  residentRecords?(query: ResidentRecordsQuery): Promise<ResidentRecord[]>;
 };
 
 /** Identity function that gives a manifest its type (and checks it) where it is written. */

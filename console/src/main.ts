@@ -22,6 +22,17 @@ type Job = {
   maxAttempts: number;
   createdAt: string;
 };
+type AuditEntry = {
+  id: number;
+  occurredAt: string;
+  actorType: string;
+  actorId: string | null;
+  action: string;
+  resourceType: string;
+  resourceId: string | null;
+  after: unknown;
+};
+type StaffMember = { id: string; email: string; displayName: string };
 type Result<T> = { ok: true; status: number; body: T } | { ok: false; status: number; problem: Problem };
 type Child = Node | string | null | false | undefined;
 
@@ -30,6 +41,7 @@ const roleNames: Record<string, string> = {
   department_manager: "所属長 (Department manager)",
   staff: "職員 (Staff)",
   read_only: "閲覧のみ (Read only)",
+  operator: "委託事業者 (Operator)",
 };
 const statusNames: Record<string, string> = {
   draft: "下書き",
@@ -112,13 +124,20 @@ function focusHeading(): void {
 
 // ── Sign-in ──────────────────────────────────────────────────────────────────────────────────────
 
-function field(id: string, label: string, en: string, type: string, autocomplete: string): HTMLElement {
+function field(
+  id: string,
+  label: string,
+  en: string,
+  type: string,
+  autocomplete: string,
+  extra: Record<string, string | boolean> = { required: true, "aria-required": "true" },
+): HTMLElement {
   return h(
     "div",
     { class: "field" },
     h("label", { for: id }, bilingual(label, en)),
     h("p", { id: `${id}-error`, class: "field-error", hidden: true }),
-    h("input", { id, name: id, type, autocomplete, required: true, "aria-required": "true" }),
+    h("input", { id, name: id, type, autocomplete, ...extra }),
   );
 }
 
@@ -136,6 +155,15 @@ function renderSignIn(): void {
     alert,
     field("email", "メールアドレス", "Email", "email", "username"),
     field("password", "パスワード", "Password", "password", "current-password"),
+    // Always offered: the server answers a missing code like a wrong password, so it cannot ask for one.
+    field(
+      "totp",
+      "確認コード（設定している人のみ）",
+      "Authenticator code, only if you set one up",
+      "text",
+      "one-time-code",
+      { inputmode: "numeric", maxlength: "6", pattern: "[0-9]*" },
+    ),
     button,
   ) as HTMLFormElement;
   form.addEventListener("submit", (event) => {
@@ -149,18 +177,24 @@ function renderSignIn(): void {
 }
 
 function fieldError(form: HTMLFormElement, name: string, message: string | null): void {
-  const input = form.querySelector<HTMLInputElement>(`#${name}`);
+  const input = form.querySelector<HTMLElement>(`#${name}`);
   const error = form.querySelector<HTMLElement>(`#${name}-error`);
   if (!input || !error) {
     return;
   }
   error.textContent = message ?? "";
   error.hidden = !message;
+  // A field's hint stays announced whether or not there is an error.
+  const hint = form.querySelector(`#${name}-hint`) ? `${name}-hint` : null;
+  const describedBy = [message ? `${name}-error` : null, hint].filter(Boolean).join(" ");
   if (message) {
     input.setAttribute("aria-invalid", "true");
-    input.setAttribute("aria-describedby", `${name}-error`);
   } else {
     input.removeAttribute("aria-invalid");
+  }
+  if (describedBy) {
+    input.setAttribute("aria-describedby", describedBy);
+  } else {
     input.removeAttribute("aria-describedby");
   }
 }
@@ -169,6 +203,7 @@ async function signIn(form: HTMLFormElement, alert: HTMLElement, button: HTMLBut
   const data = new FormData(form);
   const email = String(data.get("email") ?? "").trim();
   const password = String(data.get("password") ?? "");
+  const totp = String(data.get("totp") ?? "").trim();
   const missing: Record<string, string | null> = {
     email: email ? null : "メールアドレスを入力してください (Enter your email)",
     password: password ? null : "パスワードを入力してください (Enter your password)",
@@ -183,7 +218,7 @@ async function signIn(form: HTMLFormElement, alert: HTMLElement, button: HTMLBut
     return;
   }
   button.disabled = true;
-  const result = await api<Me>("POST", "/session", { email, password });
+  const result = await api<Me>("POST", "/session", { email, password, ...(totp ? { totp } : {}) });
   button.disabled = false;
   if (result.ok) {
     me = result.body;
@@ -213,14 +248,21 @@ async function signIn(form: HTMLFormElement, alert: HTMLElement, button: HTMLBut
 
 // ── Dashboard ────────────────────────────────────────────────────────────────────────────────────
 
-type View = "services" | "jobs";
+type View = "services" | "jobs" | "audit";
 const views: Record<View, { ja: string; en: string }> = {
   services: { ja: "手続き", en: "Services" },
   jobs: { ja: "ジョブ", en: "Jobs" },
+  audit: { ja: "監査ログ", en: "Audit log" },
 };
 
 function viewFromPath(): View {
-  return location.pathname.replace(/\/$/, "").endsWith("/jobs") ? "jobs" : "services";
+  const last = location.pathname.replace(/\/$/, "").split("/").pop();
+  return last === "jobs" || last === "audit" ? last : "services";
+}
+
+/** Only system administrators may search the audit log; others do not get the tab. */
+function visibleViews(): View[] {
+  return (Object.keys(views) as View[]).filter((view) => view !== "audit" || me?.role === "system_admin");
 }
 
 function formatDate(iso: string | null): string {
@@ -308,6 +350,236 @@ async function jobsPanel(): Promise<Child> {
   );
 }
 
+// ── Audit log ────────────────────────────────────────────────────────────────────────────────────
+
+const AUDIT_PAGE = 50;
+/** Suggestions for the action filter; any action can be typed. */
+const knownActions = [
+  "access.denied",
+  "staff.sign_in",
+  "staff.sign_in_failed",
+  "staff.sign_in_throttled",
+  "staff.sessions.end",
+  "staff.totp.enable",
+  "core.staff.access_change",
+  "core.staff.grant",
+  "core.staff.revoke",
+  "resident.read",
+  "resident.search",
+  "core.audit.search",
+  "catalog.service.create",
+  "catalog.service.publish",
+];
+
+function filterField(id: string, ja: string, en: string, control: HTMLElement, hint?: string): HTMLElement {
+  return h(
+    "div",
+    { class: "field" },
+    h("label", { for: id }, bilingual(ja, en)),
+    hint ? h("p", { id: `${id}-hint`, class: "hint" }, hint) : null,
+    h("p", { id: `${id}-error`, class: "field-error", hidden: true }),
+    control,
+  );
+}
+
+/** Dates are picked in Japan time: a day filter covers 00:00 to 24:00 JST. */
+function dayBoundary(date: string, end: boolean): string | undefined {
+  return date ? `${date}T${end ? "23:59:59.999" : "00:00:00"}+09:00` : undefined;
+}
+
+async function auditPanel(): Promise<Child> {
+  const staff = await api<{ staff: StaffMember[] }>("GET", "/staff");
+  const names = new Map((staff.ok ? staff.body.staff : []).map((m) => [m.id, m.displayName]));
+  const actor = h(
+    "select",
+    { id: "audit-actor", name: "actorId" },
+    h("option", { value: "" }, "すべて (Any)"),
+    ...[...names].map(([id, name]) => h("option", { value: id }, name)),
+  );
+  const alert = h("div", { id: "audit-form-error", class: "alert", role: "alert" });
+  const status = h("p", { id: "audit-status", role: "status", class: "status" });
+  const results = h("div", { id: "audit-results" });
+  const form = h(
+    "form",
+    {
+      class: "filters",
+      role: "search",
+      "aria-label": "監査ログの検索 (Search the audit log)",
+      novalidate: true,
+    },
+    alert,
+    h(
+      "div",
+      { class: "filter-grid" },
+      filterField(
+        "audit-action",
+        "操作",
+        "Action",
+        h("input", {
+          id: "audit-action",
+          name: "action",
+          type: "text",
+          list: "audit-actions",
+          autocomplete: "off",
+          "aria-describedby": "audit-action-hint",
+        }),
+        "例 (e.g.): access.denied, resident.read",
+      ),
+      h("datalist", { id: "audit-actions" }, ...knownActions.map((a) => h("option", { value: a }))),
+      filterField("audit-actor", "実行者", "Actor", actor),
+      filterField(
+        "audit-resource-type",
+        "対象の種類",
+        "Resource type",
+        h("input", {
+          id: "audit-resource-type",
+          name: "resourceType",
+          type: "text",
+          autocomplete: "off",
+          "aria-describedby": "audit-resource-type-hint",
+        }),
+        "例 (e.g.): resident, catalog_service, staff_account",
+      ),
+      filterField(
+        "audit-resource-id",
+        "対象のID",
+        "Resource ID",
+        h("input", { id: "audit-resource-id", name: "resourceId", type: "text", autocomplete: "off" }),
+      ),
+      filterField(
+        "audit-from",
+        "開始日",
+        "From",
+        h("input", { id: "audit-from", name: "from", type: "date" }),
+      ),
+      filterField("audit-to", "終了日", "To", h("input", { id: "audit-to", name: "to", type: "date" })),
+    ),
+    h("button", { type: "submit", class: "button", id: "audit-search" }, bilingual("検索", "Search")),
+  ) as HTMLFormElement;
+
+  let entries: AuditEntry[] = [];
+  let query = new URLSearchParams();
+
+  const inputIds: Record<string, string> = {
+    action: "audit-action",
+    actorId: "audit-actor",
+    resourceType: "audit-resource-type",
+    resourceId: "audit-resource-id",
+    from: "audit-from",
+    to: "audit-to",
+  };
+
+  const renderResults = (more: boolean) => {
+    if (entries.length === 0) {
+      results.replaceChildren(h("p", {}, bilingual("該当する記録はありません", "No matching entries")));
+      return;
+    }
+    const tableElement = table(
+      "audit-caption",
+      bilingual(`監査ログ（新しい順、${entries.length}件）`, "Audit log, newest first"),
+      [
+        ["日時", "When"],
+        ["操作", "Action"],
+        ["実行者", "Actor"],
+        ["対象", "Resource"],
+        ["内容", "Details"],
+      ],
+      entries.map((e) => [
+        formatDate(e.occurredAt),
+        h("code", {}, e.action),
+        e.actorId ? (names.get(e.actorId) ?? `${e.actorType} ${e.actorId}`) : e.actorType,
+        h(
+          "span",
+          { class: "resource" },
+          e.resourceType,
+          e.resourceId ? h("span", { class: "id" }, e.resourceId) : null,
+        ),
+        e.after === null || e.after === undefined
+          ? "—"
+          : h("code", { class: "details" }, JSON.stringify(e.after)),
+      ]),
+    );
+    const children: Node[] = [tableElement];
+    if (more) {
+      const next = h(
+        "button",
+        { type: "button", class: "button secondary", id: "audit-more" },
+        bilingual("さらに表示", "Load more"),
+      );
+      next.addEventListener("click", () => void search(true));
+      children.push(next);
+    }
+    results.replaceChildren(...children);
+  };
+
+  const search = async (more: boolean) => {
+    if (!more) {
+      const data = new FormData(form);
+      query = new URLSearchParams({ limit: String(AUDIT_PAGE) });
+      for (const name of ["action", "actorId", "resourceType", "resourceId"]) {
+        const value = String(data.get(name) ?? "").trim();
+        if (value) {
+          query.set(name, value);
+        }
+      }
+      const from = dayBoundary(String(data.get("from") ?? ""), false);
+      const to = dayBoundary(String(data.get("to") ?? ""), true);
+      if (from) {
+        query.set("from", from);
+      }
+      if (to) {
+        query.set("to", to);
+      }
+      entries = [];
+    }
+    const page = new URLSearchParams(query);
+    const last = entries.at(-1);
+    if (more && last) {
+      page.set("before", String(last.id));
+    }
+    for (const id of Object.values(inputIds)) {
+      fieldError(form, id, null);
+    }
+    alert.replaceChildren();
+    status.textContent = "検索しています… (Searching…)";
+    const result = await api<{ entries: AuditEntry[] }>("GET", `/audit?${page.toString()}`);
+    if (!result.ok) {
+      status.textContent = "";
+      if (result.status === 403) {
+        results.replaceChildren(
+          problemMessage(result, "監査ログを見る権限がありません（システム管理者のみ）"),
+        );
+        return;
+      }
+      alert.replaceChildren(
+        bilingual(result.problem.title_ja ?? "検索できませんでした", result.problem.title ?? "Search failed"),
+      );
+      for (const error of result.problem.errors ?? []) {
+        const id = inputIds[error.pointer.replace(/^\//, "")];
+        if (id) {
+          fieldError(form, id, `${error.detailJa ?? error.detail} (${error.detail})`);
+        }
+      }
+      form.querySelector<HTMLElement>("[aria-invalid=true]")?.focus();
+      return;
+    }
+    entries = [...entries, ...result.body.entries];
+    status.textContent = `${entries.length}件を表示しています (${entries.length} shown)`;
+    renderResults(result.body.entries.length === AUDIT_PAGE);
+    if (more) {
+      // Keep the keyboard where the new rows are, not at the top of the page.
+      results.querySelector<HTMLElement>(".table-wrap")?.focus();
+    }
+  };
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    void search(false);
+  });
+  await search(false);
+  return h("div", { class: "audit" }, form, status, results);
+}
+
 async function renderDashboard(view: View, push = true): Promise<void> {
   if (!me) {
     renderSignIn();
@@ -338,7 +610,7 @@ async function renderDashboard(view: View, push = true): Promise<void> {
     h(
       "ul",
       { class: "tabs" },
-      ...(Object.keys(views) as View[]).map((key) => {
+      ...visibleViews().map((key) => {
         const link = h(
           "a",
           { href: `/staff/${key}`, "aria-current": key === view ? "page" : false },
@@ -352,7 +624,8 @@ async function renderDashboard(view: View, push = true): Promise<void> {
       }),
     ),
   );
-  const panel = view === "services" ? await servicesPanel() : await jobsPanel();
+  const panel =
+    view === "services" ? await servicesPanel() : view === "jobs" ? await jobsPanel() : await auditPanel();
   if (!me) {
     renderSignIn();
     return;

@@ -37,6 +37,8 @@ export const ConfigSchema = z
     sessionIdleMinutes: z.coerce.number().int().positive().default(30),
     sessionAbsoluteHours: z.coerce.number().int().positive().default(12),
     secureCookies: z.stringbool().optional(),
+    /** Behind a reverse proxy that sets X-Forwarded-For: trust its first address as the client's. */
+    trustProxy: z.stringbool().default(false),
   })
   .superRefine((config, ctx) => {
     if (config.storage === "s3" && !config.s3Bucket) {

@@ -39,6 +39,10 @@ function toProblem(error: Error): ProblemError | null {
 
 /** Users get problem+json or a friendly page; a stack trace only ever reaches the log. */
 export function handleError(error: Error, c: Context<AppEnv>): Response | Promise<Response> {
+  // A prepared response (e.g. the redirect to sign in or step up) is an answer, not an error.
+  if (error instanceof HTTPException && error.res) {
+    return error.getResponse();
+  }
   const problem = toProblem(error);
   const requestId = c.get("requestId") ?? "";
   if (!problem) {

@@ -15,13 +15,15 @@ export type PageOptions = {
   /** Path of this page, to build the language switch link. */
   path: string;
   body: Html;
+  /** A resident is signed in: the header offers My page instead of sign-in. */
+  signedIn?: boolean;
 };
 
 /**
  * The resident site's frame: server-rendered, usable without JavaScript, mobile first, with a skip link,
  * a language switch and landmarks (JIS X 8341-3 / WCAG 2.x AA).
  */
-export function page({ title, lang, tenant, t, path, body }: PageOptions): Html {
+export function page({ title, lang, tenant, t, path, body, signedIn = false }: PageOptions): Html {
   const cityName = lang === "ja" ? tenant.nameJa : tenant.nameEn;
   const other: Language = lang === "ja" ? "en" : "ja";
   const separator = path.includes("?") ? "&" : "?";
@@ -37,7 +39,12 @@ export function page({ title, lang, tenant, t, path, body }: PageOptions): Html 
 <a class="skip-link" href="#main">${t("site.skipToContent")}</a>
 <header class="site-header">
   <a class="site-name" href="/">${cityName}</a>
-  <nav aria-label="${t("site.language")}">
+  <nav aria-label="${t("site.menu")}">
+    ${
+      signedIn
+        ? html`<a href="/my">${t("site.myPage")}</a>`
+        : html`<a href="/sign-in?return=${encodeURIComponent(path)}">${t("site.signIn")}</a>`
+    }
     <a href="${path}${separator}lang=${other}" hreflang="${other}" lang="${other}">${t("site.languageSwitch")}</a>
   </nav>
 </header>
@@ -63,7 +70,14 @@ export function renderPage(c: Context<AppEnv>, options: { title: string; body: H
       t: c.get("t"),
       path: url.pathname + url.search,
       body: options.body,
+      signedIn: c.get("resident") != null,
     }),
     (options.status ?? 200) as 200,
   );
+}
+
+/** The hidden field that carries the session's CSRF token in a form (nothing when signed out). */
+export function csrfField(c: Context<AppEnv>): Html {
+  const token = c.get("session")?.csrfToken;
+  return token ? html`<input type="hidden" name="_csrf" value="${token}">` : html``;
 }

@@ -1,19 +1,37 @@
+import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import { recordAudit } from "../audit/record-audit.ts";
 import { type I18n, negotiateLanguage } from "../i18n/i18n.ts";
-import type { Policy } from "../identity/policy.ts";
+import type { Policy, ProtectedResource, StaffScope } from "../identity/policy.ts";
+import { SESSION_COOKIE } from "../identity/session-cookie.ts";
 import { readSession, type StaffAccount } from "../identity/sessions.ts";
+import { staffAccessOf } from "../identity/staff-access.ts";
 import type { Services } from "../services.ts";
 import type { TenantResolver } from "../tenancy/tenant-resolver.ts";
 import type { AppEnv } from "./app-env.ts";
 import { ProblemError, problems } from "./problem.ts";
 
-export const SESSION_COOKIE = "tenohira_session";
+export { SESSION_COOKIE };
 
-export function clientIp(c: Context): string | null {
-  return c.req.header("x-forwarded-for")?.split(",")[0]?.trim() ?? null;
+/**
+ * The client's address for throttling and the audit log: the socket's peer, or, only when the install
+ * says it runs behind a proxy, the first X-Forwarded-For entry (otherwise a client could choose its own).
+ */
+export function clientIp(c: Context<AppEnv>): string | null {
+  if (c.var.services?.config.trustProxy) {
+    const forwarded = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
+    if (forwarded) {
+      return forwarded;
+    }
+  }
+  try {
+    return getConnInfo(c).remote.address ?? null;
+  } catch {
+    // Requests made in-process (app.request in tests) have no socket.
+    return null;
+  }
 }
 
 /** Puts services, tenant, language, session and actor on the context for everything after it. */
@@ -90,6 +108,9 @@ export const csrfProtection = createMiddleware<AppEnv>(async function csrfProtec
 
 export type StaffMember = StaffAccount;
 
+/** A resource a staff route acts on: what the audit log names, and what the policy decides by. */
+export type StaffResource = ProtectedResource & { type: string; id: string | null };
+
 /** Loads the signed-in staff member, or answers 401. */
 export async function currentStaff(c: Context<AppEnv>): Promise<StaffMember> {
   const staff = c.get("staff");
@@ -99,19 +120,54 @@ export async function currentStaff(c: Context<AppEnv>): Promise<StaffMember> {
   return staff;
 }
 
+/** Every denial is audited before the 403, outside any transaction the route might roll back. */
+async function deny(c: Context<AppEnv>, staff: StaffMember, verb: string, resource?: StaffResource) {
+  await recordAudit(c.get("services").database.db, {
+    tenantId: staff.tenantId,
+    actor: { type: "staff", id: staff.id },
+    action: "access.denied",
+    resource: resource ? { type: resource.type, id: resource.id } : { type: "permission", id: verb },
+    after: resource
+      ? { verb, departmentId: resource.departmentId, serviceId: resource.serviceId ?? null }
+      : { verb },
+    requestId: c.get("requestId"),
+    ip: clientIp(c),
+  });
+  return problems.forbidden();
+}
+
 /** Answers 401 without a staff session and 403 (audited) when the role lacks the verb. */
 export async function authorizeStaff(c: Context<AppEnv>, verb: string): Promise<StaffMember> {
   const staff = await currentStaff(c);
   if (!c.get("policy").can(staff.role, verb)) {
-    await recordAudit(c.get("services").database.db, {
-      tenantId: staff.tenantId,
-      actor: { type: "staff", id: staff.id },
-      action: "access.denied",
-      resource: { type: "permission", id: verb },
-      requestId: c.get("requestId"),
-      ip: clientIp(c),
-    });
-    throw problems.forbidden();
+    throw await deny(c, staff, verb);
   }
   return staff;
+}
+
+/**
+ * Like authorizeStaff, and the resource must be within the member's reach: their department subtree, or for
+ * an operator the services granted to them. A denial is audited with the verb and the resource.
+ */
+export async function authorizeStaffOn(
+  c: Context<AppEnv>,
+  verb: string,
+  resource: StaffResource,
+): Promise<StaffMember> {
+  const staff = await authorizeStaff(c, verb);
+  const access = await staffAccessOf(c, staff);
+  if (!c.get("policy").authorize(access, verb, resource)) {
+    throw await deny(c, staff, verb, resource);
+  }
+  return staff;
+}
+
+/** Authorises the verb and returns the scope a list query must filter by. */
+export async function authorizeStaffScope(
+  c: Context<AppEnv>,
+  verb: string,
+): Promise<{ staff: StaffMember; scope: StaffScope }> {
+  const staff = await authorizeStaff(c, verb);
+  const access = await staffAccessOf(c, staff);
+  return { staff, scope: c.get("policy").scope(access, verb) };
 }

@@ -5,6 +5,9 @@ export const coreMessages: Catalogs = {
   ja: {
     "site.skipToContent": "本文へ移動",
     "site.language": "言語",
+    "site.menu": "メニュー",
+    "site.myPage": "マイページ",
+    "site.signIn": "ログイン",
     "site.languageSwitch": "English",
     "site.footer.accessibility": "ウェブアクセシビリティ方針",
     "site.footer.poweredBy": "てのひら市役所（オープンソース）で運営しています",
@@ -23,6 +26,9 @@ export const coreMessages: Catalogs = {
   en: {
     "site.skipToContent": "Skip to main content",
     "site.language": "Language",
+    "site.menu": "Menu",
+    "site.myPage": "My page",
+    "site.signIn": "Sign in",
     "site.languageSwitch": "日本語",
     "site.footer.accessibility": "Web accessibility policy",
     "site.footer.poweredBy": "Runs on tenohira, open source",

@@ -1,28 +1,90 @@
 import type { PermissionDefinition } from "../module.ts";
 import type { StaffRole } from "./schema.ts";
 
+/** What one staff member can reach, loaded once per request (see staff-access.ts). */
+export type StaffAccess = {
+  role: StaffRole;
+  /** The member's own department and every department below it (部 → 課 → 係). */
+  departmentIds: ReadonlySet<string>;
+  /** Operators only: the services granted to them by name. */
+  serviceIds: ReadonlySet<string>;
+};
+
+/** The facts about a resource that decide who may touch it. */
+export type ProtectedResource = {
+  /** The owning department; resources without one are reachable only tenant-wide (administrators). */
+  departmentId: string | null;
+  /** The service (catalog procedure) the resource belongs to, for operators' grants. */
+  serviceId?: string | null;
+};
+
+/** What a list query may return for a verb: everything in the tenant, or only these departments and services. */
+export type StaffScope =
+  | { all: true }
+  | { all: false; departmentIds: readonly string[]; serviceIds: readonly string[] };
+
 export type Policy = {
-  /** True when the role may perform the verb. System administrators may do everything. */
+  /** True when the role may perform the verb at all. System administrators may do everything. */
   can(role: StaffRole, verb: string): boolean;
+  /** The one decision: may this member perform the verb, on this resource when one is given? */
+  authorize(staff: StaffAccess, verb: string, resource?: ProtectedResource): boolean;
+  /** The filter for listing what the member may perform the verb on (call after `can`). */
+  scope(staff: StaffAccess, verb: string): StaffScope;
   verbs: readonly string[];
 };
 
-/** One place where verbs meet roles; the grants are data from the manifests. */
+type Rule = { roles: ReadonlySet<StaffRole>; scope: "tenant" | "department" };
+
+/** One place where verbs meet roles and scopes; the rules are data from the manifests. */
 export function createPolicy(permissions: readonly PermissionDefinition[]): Policy {
-  const grants = new Map<string, ReadonlySet<StaffRole>>();
+  const rules = new Map<string, Rule>();
   for (const permission of permissions) {
-    if (grants.has(permission.verb)) {
+    if (rules.has(permission.verb)) {
       throw new Error(`Permission ${permission.verb} is declared twice`);
     }
-    grants.set(permission.verb, new Set(permission.roles));
+    rules.set(permission.verb, { roles: new Set(permission.roles), scope: permission.scope ?? "tenant" });
   }
+  const rule = (verb: string): Rule => {
+    const found = rules.get(verb);
+    if (!found) {
+      throw new Error(`Unknown permission verb ${verb}: declare it in a manifest`);
+    }
+    return found;
+  };
+  const can = (role: StaffRole, verb: string): boolean => {
+    const { roles } = rule(verb);
+    return role === "system_admin" || roles.has(role);
+  };
   return {
-    verbs: [...grants.keys()],
-    can(role, verb) {
-      if (!grants.has(verb)) {
-        throw new Error(`Unknown permission verb ${verb}: declare it in a manifest`);
+    verbs: [...rules.keys()],
+    can,
+    authorize(staff, verb, resource) {
+      if (!can(staff.role, verb)) {
+        return false;
       }
-      return role === "system_admin" || grants.get(verb)!.has(role);
+      if (!resource || staff.role === "system_admin") {
+        return true;
+      }
+      // An outside contractor is limited to the services it is named for, whatever the rule's scope.
+      if (staff.role === "operator") {
+        return resource.serviceId != null && staff.serviceIds.has(resource.serviceId);
+      }
+      if (rule(verb).scope === "tenant") {
+        return true;
+      }
+      return resource.departmentId !== null && staff.departmentIds.has(resource.departmentId);
+    },
+    scope(staff, verb) {
+      if (staff.role === "system_admin") {
+        return { all: true };
+      }
+      if (staff.role === "operator") {
+        return { all: false, departmentIds: [], serviceIds: [...staff.serviceIds] };
+      }
+      if (rule(verb).scope === "tenant") {
+        return { all: true };
+      }
+      return { all: false, departmentIds: [...staff.departmentIds], serviceIds: [] };
     },
   };
 }
@@ -43,5 +105,27 @@ export const corePermissions: PermissionDefinition[] = [
     verb: "core.audit.read",
     roles: [],
     description: { ja: "監査ログを検索する", en: "Search the audit log" },
+  },
+  {
+    verb: "core.staff.read",
+    roles: ["department_manager"],
+    scope: "department",
+    description: { ja: "職員の一覧を見る", en: "See staff accounts" },
+  },
+  {
+    verb: "core.staff.manage",
+    roles: [],
+    description: {
+      ja: "職員の役割・所属・担当業務を変更し、サインインを終了させる",
+      en: "Change staff roles, departments and grants, and end their sessions",
+    },
+  },
+  {
+    verb: "core.residents.read",
+    roles: ["department_manager", "staff", "read_only"],
+    description: {
+      ja: "住民の個人情報を見る（記録されます）",
+      en: "See residents' personal data (recorded)",
+    },
   },
 ];

@@ -76,6 +76,15 @@ export const sessions = pgTable("sessions", {
   authenticatedAt: timestamp("authenticated_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
+/**
+ * jsonb holding any JSON value. Both drivers already parse jsonb, and Drizzle's own jsonb would parse a
+ * string value a second time ("9990019" became a number), so values pass through as the driver gives them.
+ */
+const jsonValue = customType<{ data: unknown; driverData: unknown }>({
+  dataType: () => "jsonb",
+  toDriver: (value) => JSON.stringify(value),
+  fromDriver: (value) => value,
+});
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => "bytea" });
 const tenantId = () =>
   uuid("tenant_id")
@@ -111,7 +120,7 @@ export const residentAttributes = pgTable(
     tenantId: tenantId(),
     residentId: residentId(),
     name: text("name").notNull(),
-    value: jsonb("value").$type<unknown>().notNull(),
+    value: jsonValue("value").notNull(),
     source: text("source", { enum: attributeSources }).notNull(),
     verifiedAt: timestamp("verified_at", { withTimezone: true }),
     verificationMethod: text("verification_method"),

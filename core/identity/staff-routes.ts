@@ -21,6 +21,8 @@ const StaffMe = z
 const SignInBody = z.object({
   email: z.email().max(254),
   password: z.string().min(1).max(200),
+  // Any string: a malformed code gets the same 401 as a wrong one.
+  totp: z.string().max(10).optional().openapi({ description: "Authenticator code, once TOTP is turned on" }),
 });
 
 const signIn = createRoute({
@@ -31,7 +33,8 @@ const signIn = createRoute({
   request: { body: { content: { "application/json": { schema: SignInBody } }, required: true } },
   responses: {
     200: { description: "Signed in", content: { "application/json": { schema: StaffMe } } },
-    401: { description: "Wrong email or password" },
+    401: { description: "Wrong email, password or authenticator code" },
+    429: { description: "Too many failed attempts for this email or from this address" },
   },
 });
 
@@ -51,15 +54,16 @@ const signOut = createRoute({
   responses: { 204: { description: "Signed out" } },
 });
 
-/** Local sign-in for staff. The identity issue adds TOTP and OIDC single sign-on beside it. */
+/** Local sign-in for staff (password, then TOTP when turned on). OIDC single sign-on comes beside it. */
 export const staffSessionRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
   .openapi(signIn, async (c) => {
-    const { email, password } = c.req.valid("json");
+    const { email, password, totp } = c.req.valid("json");
     const { database, config } = c.var.services;
     const staff = await signInStaff(database.db, {
       tenantId: c.var.tenant.id,
       email,
       password,
+      totp,
       requestId: c.var.requestId,
       ip: clientIp(c),
     });

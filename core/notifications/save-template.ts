@@ -36,3 +36,28 @@ export async function saveTemplate(
     .returning({ id: notificationTemplates.id, version: notificationTemplates.version });
   return row!;
 }
+
+/**
+ * Stores a built-in template when the tenant has none under the key yet. A city's own edits are new
+ * versions and are never overwritten by the default.
+ */
+export async function ensureTemplate(tx: Db, options: SaveTemplateOptions): Promise<void> {
+  const [existing] = await tx
+    .select({ id: notificationTemplates.id })
+    .from(notificationTemplates)
+    .where(
+      and(
+        eq(notificationTemplates.tenantId, options.tenantId),
+        eq(notificationTemplates.key, options.key),
+        eq(notificationTemplates.language, options.language),
+      ),
+    )
+    .limit(1);
+  if (!existing) {
+    // Two first requests at once would both try version 1; the loser keeps the winner's copy.
+    await tx
+      .insert(notificationTemplates)
+      .values({ ...options, version: 1 })
+      .onConflictDoNothing();
+  }
+}

@@ -20,16 +20,19 @@ export const catalogModule = defineModule({
     {
       verb: "catalog.service.read",
       roles: ["department_manager", "staff", "read_only", "operator"],
+      scope: "department",
       description: { ja: "手続きを見る", en: "See services" },
     },
     {
       verb: "catalog.service.manage",
       roles: ["department_manager", "staff"],
+      scope: "department",
       description: { ja: "手続きを作成・編集する", en: "Create and edit services" },
     },
     {
       verb: "catalog.service.publish",
       roles: ["department_manager"],
+      scope: "department",
       description: { ja: "手続きを公開する", en: "Publish services" },
     },
   ],

@@ -9,6 +9,7 @@ export function presentService(service: CatalogService) {
     departmentId: service.departmentId,
     channels: service.channels,
     status: service.status,
+    assuranceLevel: service.assuranceLevel,
     publishedAt: service.publishedAt?.toISOString() ?? null,
   };
 }

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { assuranceLevels } from "../../core/identity/assurance.ts";
 import { serviceChannels } from "./schema.ts";
 
 const Bilingual = z.object({ ja: z.string(), en: z.string() });
@@ -12,6 +13,9 @@ export const ServiceSchema = z
     departmentId: z.uuid().nullable(),
     channels: z.array(z.enum(serviceChannels)),
     status: z.enum(["draft", "published"]),
+    assuranceLevel: z.enum(assuranceLevels).openapi({
+      description: "What a resident must prove to use it online: none < email < line < card",
+    }),
     publishedAt: z.string().nullable(),
   })
   .openapi("CatalogService");
@@ -23,7 +27,10 @@ export const CatalogServiceCreateSchema = z
     nameEn: z.string().trim().min(1).max(120),
     summaryJa: z.string().max(2000).default(""),
     summaryEn: z.string().max(2000).default(""),
-    departmentId: z.uuid().nullable().default(null),
+    departmentId: z.uuid().nullable().optional().openapi({
+      description: "The owning department; omitted means the creator's own department",
+    }),
     channels: z.array(z.enum(serviceChannels)).max(serviceChannels.length).default([]),
+    assuranceLevel: z.enum(assuranceLevels).default("none"),
   })
   .openapi("CatalogServiceCreate");

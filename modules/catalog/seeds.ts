@@ -1,4 +1,5 @@
 import { systemActor } from "../../core/audit/actor.ts";
+import type { AssuranceLevel } from "../../core/identity/assurance.ts";
 import type { SeedContext } from "../../core/module.ts";
 import { createService } from "./operations/create-service.ts";
 import { publishService } from "./operations/publish-service.ts";
@@ -12,6 +13,7 @@ const demoServices: {
   summaryEn: string;
   department: string;
   channels: ServiceChannel[];
+  assuranceLevel: AssuranceLevel;
 }[] = [
   {
     slug: "juminhyo",
@@ -21,6 +23,7 @@ const demoServices: {
     summaryEn: "Apply from your phone after verifying with your My Number card. The fee is ¥300 per copy.",
     department: "shimin-ka",
     channels: ["online", "counter", "convenience_store"],
+    assuranceLevel: "card",
   },
   {
     slug: "sodai-gomi",
@@ -30,6 +33,7 @@ const demoServices: {
     summaryEn: "Choose a collection day and pay the fee cashless.",
     department: "kankyo-ka",
     channels: ["online", "counter"],
+    assuranceLevel: "email",
   },
   {
     slug: "doro-tsuho",
@@ -39,6 +43,7 @@ const demoServices: {
     summaryEn: "Tell the city about potholes and cracks with a photo and a map pin.",
     department: "doro-ka",
     channels: ["online"],
+    assuranceLevel: "none",
   },
   {
     slug: "hoikusho",
@@ -48,6 +53,7 @@ const demoServices: {
     summaryEn: "Apply for nursery places, choosing preferred schools for each child.",
     department: "kosodate-ka",
     channels: ["online", "counter", "post"],
+    assuranceLevel: "email",
   },
 ];
 

@@ -1,7 +1,10 @@
+import { and, eq } from "drizzle-orm";
 import type { Actor } from "../../../core/audit/actor.ts";
 import type { Db } from "../../../core/db/database.ts";
 import { recordChange } from "../../../core/events/record-change.ts";
 import { problems } from "../../../core/http/problem.ts";
+import type { AssuranceLevel } from "../../../core/identity/assurance.ts";
+import { departments } from "../../../core/identity/schema.ts";
 import { type CatalogService, catalogServices, type ServiceChannel } from "../schema.ts";
 
 export type CreateServiceOptions = {
@@ -15,6 +18,7 @@ export type CreateServiceOptions = {
   summaryEn?: string;
   departmentId?: string | null;
   channels: readonly ServiceChannel[];
+  assuranceLevel?: AssuranceLevel;
   requestId?: string | null;
 };
 
@@ -26,6 +30,18 @@ export async function createService({
   requestId,
   ...fields
 }: CreateServiceOptions): Promise<CatalogService> {
+  if (fields.departmentId) {
+    // The foreign key alone would accept another city's department.
+    const [department] = await tx
+      .select({ id: departments.id })
+      .from(departments)
+      .where(and(eq(departments.id, fields.departmentId), eq(departments.tenantId, tenantId)));
+    if (!department) {
+      throw problems.invalidRequest([
+        { pointer: "/departmentId", detail: "No such department", detailJa: "その部署はありません" },
+      ]);
+    }
+  }
   const [service] = await tx
     .insert(catalogServices)
     .values({ tenantId, ...fields, channels: [...fields.channels] })
