@@ -1,10 +1,12 @@
 import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import { ConfigError, loadConfig } from "../core/config/config.ts";
 import { DatabaseUnavailableError } from "../core/db/database.ts";
 import { MigrationError, migrate, readMigrations } from "../core/db/migrate.ts";
 import { openConfiguredDatabase } from "./create-services.ts";
 import { DatabaseToolError, dumpDatabase, restoreDatabase } from "./db-tools.ts";
+import { startDemoIdentity } from "./demo-identity.ts";
 import { installedModules } from "./modules.ts";
 import { migrationSources, startPlatform } from "./platform.ts";
 import { DEMO_PASSWORD, demoStaff } from "./seed-demo.ts";
@@ -75,14 +77,31 @@ async function start(): Promise<number> {
   const started = performance.now();
   const config = loadConfig();
   const platform = await startPlatform(config, installedModules);
-  const server = serve({ fetch: platform.app.fetch, port: config.port, hostname: config.host }, (info) => {
-    const base =
-      config.baseUrl ?? `http://${info.address === "::1" ? "localhost" : info.address}:${info.port}`;
-    const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    console.log(`
+  const { server, port, address } = await new Promise<{
+    server: ReturnType<typeof serve>;
+    port: number;
+    address: string;
+  }>((resolve) => {
+    const server = serve({ fetch: platform.app.fetch, port: config.port, hostname: config.host }, (info) =>
+      resolve({ server, port: info.port, address: info.address }),
+    );
+  });
+  const demoIdentity = config.seedDemo
+    ? await startDemoIdentity({
+        config,
+        db: platform.services.database.db,
+        appPort: port,
+        log: (message) => platform.services.logger.warn(message),
+      })
+    : null;
+  const base =
+    config.baseUrl ??
+    `http://${address === "::1" || address === "127.0.0.1" ? "localhost" : address}:${port}`;
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  console.log(`
 てのひら市役所 is ready in ${seconds} s (${platform.services.database.driver}${
-      platform.services.database.driver === "pglite" ? `, data in ${config.dataDir}` : ""
-    })
+    platform.services.database.driver === "pglite" ? `, data in ${config.dataDir}` : ""
+  })
   Resident site:  ${base}/
   Staff console:  ${base}/staff/
   API document:   ${base}/api/openapi.json
@@ -90,8 +109,11 @@ ${
   platform.seeded || config.seedDemo
     ? `  Demo staff sign-in (password "${DEMO_PASSWORD}"):\n${demoStaff.map((s) => `    ${s.email.padEnd(28)} ${s.role}`).join("\n")}\n`
     : ""
-}  Stop with Ctrl+C.`);
-  });
+}${
+  demoIdentity
+    ? `  Demo identity provider (fictional people, LINE and My Number card): ${demoIdentity.issuer}\n    card: heita, hanako   LINE: line-heita, line-hanako   staff SSO: madoguchi\n`
+    : ""
+}${config.smtpUrl ? "" : `  Emails (resident sign-in codes) are written to ${join(config.dataDir, "mail")}/ as .eml files.\n`}  Stop with Ctrl+C.`);
   // Outlive a load balancer's idle timeout (AWS ALB: 60 s), or it may reuse a connection we are closing.
   if ("keepAliveTimeout" in server) {
     server.keepAliveTimeout = 65_000;
@@ -102,6 +124,7 @@ ${
   }
   await untilSignal();
   await new Promise<void>((resolve) => server.close(() => resolve()));
+  await demoIdentity?.close();
   await platform.close();
   return 0;
 }

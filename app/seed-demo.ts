@@ -9,6 +9,7 @@ import { findServices } from "../modules/catalog/index.ts";
 
 /** Documented in the README; the demo city is fictional and holds no real data. */
 export const DEMO_PASSWORD = "tenohira-demo";
+export const DEMO_TENANT_SLUG = "tenohira";
 
 export const demoStaff: {
   email: string;
@@ -78,7 +79,7 @@ export async function seedDemoCity(database: Database, modules: readonly ModuleM
       .insert(tenants)
       .values({
         municipalityCode: "990019",
-        slug: "tenohira",
+        slug: DEMO_TENANT_SLUG,
         nameJa: "てのひら市",
         nameEn: "Tenohira City",
         settings: {

@@ -21,6 +21,11 @@ export const ConfigSchema = z
     worker: z.enum(["inline", "off"]).default("inline"),
     workerConcurrency: z.coerce.number().int().min(1).max(64).default(4),
     seedDemo: z.stringbool().default(true),
+    /**
+     * Port of the demo city's stand-in OpenID provider (plays LINE Login and the デジタル認証アプリ with
+     * fictional people); default the app's port + 1. Started only with the demo city; -1 turns it off.
+     */
+    demoIdentityProviderPort: z.coerce.number().int().min(-1).max(65535).optional(),
     storage: z.enum(["local", "s3"]).default("local"),
     storageDir: z.string().optional(),
     s3Endpoint: z.url().optional(),
