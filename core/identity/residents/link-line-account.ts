@@ -1,8 +1,8 @@
-import { and, eq, ne } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Db } from "../../db/database.ts";
 import { recordChange } from "../../events/record-change.ts";
 import { residentIdentities } from "../schema.ts";
-import { IdentityLinkedElsewhereError } from "./verify-card-identity.ts";
+import { ensureNotLinkedElsewhere } from "./identity-links.ts";
 
 export type LinkLineAccountOptions = {
   tenantId: string;
@@ -16,20 +16,12 @@ export type LinkLineAccountOptions = {
 /** Links a LINE user to the resident, so the city's LINE account can reach them and they can sign in with it. */
 export async function linkLineAccount(db: Db, options: LinkLineAccountOptions): Promise<void> {
   await db.transaction(async (tx) => {
-    const [elsewhere] = await tx
-      .select()
-      .from(residentIdentities)
-      .where(
-        and(
-          eq(residentIdentities.tenantId, options.tenantId),
-          eq(residentIdentities.provider, "line"),
-          eq(residentIdentities.subject, options.lineUserId),
-          ne(residentIdentities.residentId, options.residentId),
-        ),
-      );
-    if (elsewhere) {
-      throw new IdentityLinkedElsewhereError("This LINE account is linked to another account");
-    }
+    await ensureNotLinkedElsewhere(tx, {
+      tenantId: options.tenantId,
+      residentId: options.residentId,
+      provider: "line",
+      subject: options.lineUserId,
+    });
     // One LINE user per resident: linking another replaces the previous one.
     await tx
       .delete(residentIdentities)

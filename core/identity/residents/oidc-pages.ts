@@ -13,9 +13,10 @@ import { requireResident, startResidentSession } from "../resident-session.ts";
 import { safeReturnPath } from "../return-path.ts";
 import { type IdentityProvider, residentIdentities, residents } from "../schema.ts";
 import { clearFlowCookie, readFlowCookie, setFlowCookie } from "../session-cookie.ts";
+import { IdentityLinkedElsewhereError } from "./identity-links.ts";
 import { linkLineAccount } from "./link-line-account.ts";
 import { enabledProviders } from "./providers.ts";
-import { type CardClaims, IdentityLinkedElsewhereError, verifyCardIdentity } from "./verify-card-identity.ts";
+import { type CardClaims, verifyCardIdentity } from "./verify-card-identity.ts";
 
 const OIDC_FLOW_COOKIE = "tenohira_oidc";
 const FLOW_SECONDS = 600;

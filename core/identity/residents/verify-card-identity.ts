@@ -1,8 +1,8 @@
-import { and, eq, ne } from "drizzle-orm";
 import type { Db } from "../../db/database.ts";
 import { recordChange } from "../../events/record-change.ts";
 import { residentIdentities } from "../schema.ts";
 import { setConsents, writeAttribute } from "./attribute-store.ts";
+import { ensureNotLinkedElsewhere } from "./identity-links.ts";
 import { townOf } from "./profile-attributes.ts";
 
 /** The 基本4情報 as the デジタル認証アプリ returns them in the ID token. */
@@ -14,10 +14,6 @@ export type CardClaims = {
   birthdate?: unknown;
   gender?: unknown;
 };
-
-export class IdentityLinkedElsewhereError extends Error {
-  override name = "IdentityLinkedElsewhereError";
-}
 
 export type VerifyCardIdentityOptions = {
   tenantId: string;
@@ -46,20 +42,7 @@ const text = (value: unknown): string | null => {
 export async function verifyCardIdentity(db: Db, options: VerifyCardIdentityOptions): Promise<string[]> {
   const owner = { tenantId: options.tenantId, residentId: options.residentId };
   return db.transaction(async (tx) => {
-    const [elsewhere] = await tx
-      .select()
-      .from(residentIdentities)
-      .where(
-        and(
-          eq(residentIdentities.tenantId, options.tenantId),
-          eq(residentIdentities.provider, "card"),
-          eq(residentIdentities.subject, options.claims.sub),
-          ne(residentIdentities.residentId, options.residentId),
-        ),
-      );
-    if (elsewhere) {
-      throw new IdentityLinkedElsewhereError("This card is linked to another account");
-    }
+    await ensureNotLinkedElsewhere(tx, { ...owner, provider: "card", subject: options.claims.sub });
     const verifiedAt = new Date();
     await tx
       .insert(residentIdentities)
