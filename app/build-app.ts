@@ -22,6 +22,7 @@ import { securityPages } from "../core/identity/residents/security-pages.ts";
 import { signInPages } from "../core/identity/residents/sign-in-pages.ts";
 import { staffAdminRoutes } from "../core/identity/staff-admin-routes.ts";
 import { staffSessionRoutes } from "../core/identity/staff-routes.ts";
+import { staffSsoRoutes } from "../core/identity/staff-sso-routes.ts";
 import { staffTotpRoutes } from "../core/identity/staff-totp-routes.ts";
 import { jobStaffRoutes } from "../core/jobs/staff-routes.ts";
 import type { ModuleManifest } from "../core/module.ts";
@@ -132,6 +133,7 @@ export function buildApp({ services, modules }: BuildAppOptions) {
   app.route("/", signInPages);
   app.route("/", securityPages);
   app.route("/", oidcPages);
+  app.route("/", staffSsoRoutes);
   app.route("/", myPages(modules.flatMap((m) => (m.residentRecords ? [m.residentRecords] : []))));
   app.route("/opendata", openDataRoutes(modules));
   for (const module of modules) {

@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Config } from "../core/config/config.ts";
 import type { Db } from "../core/db/database.ts";
+import { isLoopbackIssuer } from "../core/identity/oidc/configured-provider.ts";
 import { type StandInProvider, startStandInProvider } from "../core/identity/oidc/stand-in-provider.ts";
 import { type IdentityProvider, identityProviders } from "../core/identity/schema.ts";
 import { tenants } from "../core/tenancy/schema.ts";
@@ -75,7 +76,7 @@ export async function startDemoIdentity(options: {
   const existing = await db.select().from(identityProviders).where(eq(identityProviders.tenantId, tenant.id));
   for (const kind of ["line", "card", "staff"] as const) {
     const current = existing.find((row: IdentityProvider) => row.kind === kind);
-    if (current && !isLoopback(current.issuer)) {
+    if (current && !isLoopbackIssuer(current.issuer)) {
       continue;
     }
     const values = {
@@ -97,8 +98,4 @@ export async function startDemoIdentity(options: {
     }
   }
   return provider;
-}
-
-function isLoopback(issuer: string): boolean {
-  return ["localhost", "127.0.0.1", "[::1]"].includes(new URL(issuer).hostname);
 }

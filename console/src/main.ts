@@ -170,9 +170,32 @@ function renderSignIn(): void {
     event.preventDefault();
     void signIn(form, alert, button as HTMLButtonElement);
   });
+  const sso = h("div", { class: "sso" });
   show(
     h("h1", { id: "sign-in-heading", tabindex: "-1" }, bilingual("職員サインイン", "Staff sign-in")),
     form,
+    sso,
+  );
+  void offerSso(sso);
+}
+
+/** Adds the single sign-on link when the city has a staff identity provider turned on. */
+async function offerSso(slot: HTMLElement): Promise<void> {
+  const result = await api<{ enabled: boolean }>("GET", "/sso");
+  if (!result.ok || !result.body.enabled || !slot.isConnected) {
+    return;
+  }
+  // A plain link: the server redirects to the identity provider and back to /staff/ once signed in.
+  slot.replaceChildren(
+    h(
+      "p",
+      {},
+      h(
+        "a",
+        { class: "button secondary", href: "/staff/sso/start" },
+        bilingual("シングルサインオン（SSO）でサインイン", "Sign in with SSO"),
+      ),
+    ),
   );
 }
 

@@ -2,16 +2,16 @@ import { and, eq, isNull } from "drizzle-orm";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { html } from "hono/html";
-import { importJWK, type JWK } from "jose";
 import type { AppEnv } from "../../http/app-env.ts";
 import { renderPage } from "../../http/layout.ts";
 import { clientIp } from "../../http/middleware.ts";
 import { problems } from "../../http/problem.ts";
 import { startAuthFlow, takeAuthFlow } from "../auth-flows.ts";
-import { finishAuthorization, loadProvider, OidcError, startAuthorization } from "../oidc/relying-party.ts";
+import { openConfiguredProvider, publicOrigin } from "../oidc/configured-provider.ts";
+import { finishAuthorization, OidcError, startAuthorization } from "../oidc/relying-party.ts";
 import { requireResident, startResidentSession } from "../resident-session.ts";
 import { safeReturnPath } from "../return-path.ts";
-import { type IdentityProvider, residentIdentities, residents } from "../schema.ts";
+import { residentIdentities, residents } from "../schema.ts";
 import { clearFlowCookie, readFlowCookie, setFlowCookie } from "../session-cookie.ts";
 import { IdentityLinkedElsewhereError } from "./identity-links.ts";
 import { linkLineAccount } from "./link-line-account.ts";
@@ -31,28 +31,6 @@ type OidcFlow = {
   /** Set when a signed-in resident links or steps up; null when LINE is used to sign in. */
   residentId: string | null;
 };
-
-/** http is allowed only for an issuer on this machine (the tests' and the demo city's stand-in). */
-const isLoopback = (issuer: string) => ["localhost", "127.0.0.1", "[::1]"].includes(new URL(issuer).hostname);
-
-async function openProvider(row: IdentityProvider) {
-  const privateJwk = row.settings["privateJwk"] as JWK | undefined;
-  return loadProvider({
-    issuer: row.issuer,
-    clientId: row.clientId,
-    clientSecret: row.clientSecret || undefined,
-    // The デジタル認証アプリ authenticates RPs by private_key_jwt; a city stores the key in settings.
-    clientPrivateKey: privateJwk
-      ? ((await importJWK(privateJwk, privateJwk.alg ?? "RS256")) as CryptoKey)
-      : undefined,
-    allowInsecureHttp: isLoopback(row.issuer),
-  });
-}
-
-function origin(c: Context<AppEnv>): string {
-  const base = c.var.services.config.baseUrl;
-  return base ? new URL(base).origin : new URL(c.req.url).origin;
-}
 
 function failurePage(c: Context<AppEnv>, message: string, retry: string, status: 400 | 409 = 400) {
   const { t } = c.var;
@@ -78,11 +56,11 @@ export const oidcPages = new Hono<AppEnv>()
     }
     // The card confirms an existing account; LINE may also be used to sign in to an account it is linked to.
     const resident = kind === "card" ? requireResident(c, "email") : c.var.resident;
-    const redirectUri = `${origin(c)}/auth/callback/${kind}`;
+    const redirectUri = `${publicOrigin(c)}/auth/callback/${kind}`;
     let request: Awaited<ReturnType<typeof startAuthorization>>;
     try {
       request = await startAuthorization({
-        provider: await openProvider(row),
+        provider: await openConfiguredProvider(row),
         redirectUri,
         scopes: row.scopes.split(/\s+/).filter(Boolean),
       });
@@ -142,7 +120,7 @@ export const oidcPages = new Hono<AppEnv>()
     let claims: Awaited<ReturnType<typeof finishAuthorization>>["claims"];
     try {
       ({ claims } = await finishAuthorization({
-        provider: await openProvider(row),
+        provider: await openConfiguredProvider(row),
         callbackUrl: new URL(c.req.url),
         expected: {
           state: flow.state,

@@ -9,6 +9,7 @@ import { csrfField, renderPage } from "../../http/layout.ts";
 import { clientIp } from "../../http/middleware.ts";
 import { ProblemError, problems } from "../../http/problem.ts";
 import { startAuthFlow, takeAuthFlow } from "../auth-flows.ts";
+import { publicOrigin } from "../oidc/configured-provider.ts";
 import { requireResident, startResidentSession } from "../resident-session.ts";
 import { safeReturnPath } from "../return-path.ts";
 import { residentAttributes, residentIdentities } from "../schema.ts";
@@ -36,9 +37,7 @@ const webauthnBundle = readFileSync(
 const passkeysScript = readFileSync(new URL("./passkeys.client.js", import.meta.url), "utf8");
 
 function relyingParty(c: Context<AppEnv>): RelyingParty {
-  const origin = c.var.services.config.baseUrl
-    ? new URL(c.var.services.config.baseUrl).origin
-    : new URL(c.req.url).origin;
+  const origin = publicOrigin(c);
   const { tenant } = c.var;
   return { id: new URL(origin).hostname, origin, name: tenant.nameJa };
 }
