@@ -1,0 +1,36 @@
+import { defineModule } from "../../core/module.ts";
+import { formsMessages } from "./messages.ts";
+
+/** 電子申請: forms staff build without code, and residents' applications through them. */
+export const formsModule = defineModule({
+  id: "forms",
+  name: { ja: "電子申請", en: "Online applications" },
+  migrations: new URL("./migrations/", import.meta.url),
+  permissions: [
+    {
+      verb: "forms.form.read",
+      roles: ["department_manager", "staff", "read_only", "operator"],
+      scope: "department",
+      description: { ja: "申請フォームを見る", en: "See forms" },
+    },
+    {
+      verb: "forms.form.manage",
+      roles: ["department_manager", "staff"],
+      scope: "department",
+      description: { ja: "申請フォームを作成・編集する", en: "Create and edit forms" },
+    },
+    {
+      verb: "forms.form.publish",
+      roles: ["department_manager"],
+      scope: "department",
+      description: { ja: "申請フォームを公開・公開停止する", en: "Publish and unpublish forms" },
+    },
+    {
+      verb: "forms.application.read",
+      roles: ["department_manager", "staff", "read_only", "operator"],
+      scope: "department",
+      description: { ja: "申請の内容を見る", en: "See applications" },
+    },
+  ],
+  messages: formsMessages,
+});
