@@ -19,7 +19,12 @@ Usage: npm run tenohira -- <command>
   migrate               apply pending migrations and exit
   db dump [file]        write the whole database as SQL that psql can load (stdout without file)
   db restore <file>     load such a dump into the configured (empty) database
-  build-console         build the staff console (Vite)`;
+  build-console         build the staff console (Vite)
+${installedModules
+  .flatMap((m) =>
+    (m.commands ?? []).map((c) => `  ${`${m.id} ${c.name} ${c.usage}`.padEnd(22)}${c.description}`),
+  )
+  .join("\n")}`;
 
 async function main(args: string[]): Promise<number> {
   const [command, sub, arg] = args;
@@ -67,9 +72,20 @@ async function main(args: string[]): Promise<number> {
       });
       return 0;
     }
-    default:
+    default: {
+      const task = installedModules.find((m) => m.id === command)?.commands?.find((c) => c.name === sub);
+      if (task) {
+        const database = await openConfiguredDatabase(loadConfig());
+        try {
+          await migrate(database, readMigrations(migrationSources(installedModules)));
+          return await task.run(args.slice(2), { db: database.db, log: (message) => console.error(message) });
+        } finally {
+          await database.close();
+        }
+      }
       console.error(usage);
       return command ? 2 : 0;
+    }
   }
 }
 

@@ -5,6 +5,7 @@ import { createMailer } from "../core/notifications/mailer.ts";
 import { createLogger } from "../core/observability/logger.ts";
 import type { Services } from "../core/services.ts";
 import { createLocalFileStore, createS3FileStore } from "../core/storage/file-store.ts";
+import { virusScannerFromConfig } from "../core/storage/virus-scan.ts";
 
 export async function openConfiguredDatabase(config: Config): Promise<Database> {
   return config.databaseUrl
@@ -38,5 +39,6 @@ export function createServices(config: Config, database: Database): Services {
       outboxDir: join(config.dataDir, "mail"),
       ...(config.smtpUrl ? { smtpUrl: config.smtpUrl } : {}),
     }),
+    virusScanner: virusScannerFromConfig(config),
   };
 }

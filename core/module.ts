@@ -88,6 +88,18 @@ export type ModuleManifest = {
   residentEntries?(db: Db, tenantId: string): Promise<ResidentEntry[]>;
   /** The resident's own records this module holds, for My page and the data export. */
   residentRecords?(query: ResidentRecordsQuery): Promise<ResidentRecord[]>;
+  /** Command-line tasks: `npm run tenohira -- <module id> <command> [args]`. */
+  commands?: readonly ModuleCommand[];
+};
+
+/** A maintenance task an operator runs from the command line, such as loading a national data set. */
+export type ModuleCommand = {
+  name: string;
+  /** The arguments, e.g. "<KEN_ALL.CSV>". */
+  usage: string;
+  description: string;
+  /** Returns the process exit code. */
+  run(args: readonly string[], context: { db: Db; log(message: string): void }): Promise<number>;
 };
 
 /** Identity function that gives a manifest its type (and checks it) where it is written. */

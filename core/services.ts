@@ -3,6 +3,7 @@ import type { Config } from "./config/config.ts";
 import type { Database } from "./db/database.ts";
 import type { Mailer } from "./notifications/mailer.ts";
 import type { FileStore } from "./storage/file-store.ts";
+import type { VirusScanner } from "./storage/virus-scan.ts";
 
 /** The process-wide services every route, operation and job may use. Built once at start. */
 export type Services = {
@@ -11,4 +12,6 @@ export type Services = {
   logger: Logger;
   storage: FileStore;
   mailer: Mailer;
+  /** clamd when configured; null means uploads are not virus-scanned (development, tests without clamd). */
+  virusScanner: VirusScanner | null;
 };

@@ -1,7 +1,7 @@
 import { bigserial, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { tenants } from "../tenancy/schema.ts";
 
-export const actorTypes = ["staff", "resident", "system", "api"] as const;
+export const actorTypes = ["staff", "resident", "guest", "system", "api"] as const;
 export type ActorType = (typeof actorTypes)[number];
 
 export const auditLog = pgTable("audit_log", {

@@ -44,10 +44,27 @@ export const ConfigSchema = z
     secureCookies: z.stringbool().optional(),
     /** Behind a reverse proxy that sets X-Forwarded-For: trust its first address as the client's. */
     trustProxy: z.stringbool().default(false),
+    /**
+     * clamd's local socket (Debian: /run/clamav/clamd.ctl). Uploads are virus-scanned when this or
+     * clamdHost is set, and refused while the configured clamd cannot answer.
+     */
+    clamdSocket: z.string().min(1).optional(),
+    /** clamd's TCP address (TCPAddr/TCPSocket in clamd.conf), for a clamd on another host or container. */
+    clamdHost: z.string().min(1).optional(),
+    clamdPort: z.coerce.number().int().min(1).max(65535).default(3310),
+    /** How long one scan may take, connection to verdict; past it the upload is refused. */
+    clamdTimeoutMs: z.coerce.number().int().positive().default(30_000),
   })
   .superRefine((config, ctx) => {
     if (config.storage === "s3" && !config.s3Bucket) {
       ctx.addIssue({ code: "custom", path: ["s3Bucket"], message: "is required when storage is s3" });
+    }
+    if (config.clamdSocket && config.clamdHost) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["clamdHost"],
+        message: "set either clamdSocket or clamdHost, not both",
+      });
     }
   });
 

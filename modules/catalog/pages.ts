@@ -65,6 +65,9 @@ ${
     if (!service?.channels.includes("online")) {
       throw problems.notFound();
     }
+    if (service.onlinePath) {
+      return c.redirect(service.onlinePath, 303);
+    }
     // Below the service's level, the resident is walked through sign-in or step-up and lands back here.
     const resident = requireResident(c, service.assuranceLevel === "none" ? "email" : service.assuranceLevel);
     const verified = await verifiedAttributes(db, c.var.tenant.id, resident.id);

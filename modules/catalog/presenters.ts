@@ -10,6 +10,7 @@ export function presentService(service: CatalogService) {
     channels: service.channels,
     status: service.status,
     assuranceLevel: service.assuranceLevel,
+    onlinePath: service.onlinePath,
     publishedAt: service.publishedAt?.toISOString() ?? null,
   };
 }

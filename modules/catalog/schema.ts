@@ -23,6 +23,8 @@ export const catalogServices = pgTable("catalog_services", {
     .default("draft"),
   /** What a resident needs to use the service online; a resident below it is walked through a step-up. */
   assuranceLevel: text("assurance_level").$type<AssuranceLevel>().notNull().default("none"),
+  /** The page on this site where the procedure is done online, such as an application form. */
+  onlinePath: text("online_path"),
   publishedAt: timestamp("published_at", { withTimezone: true }),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),

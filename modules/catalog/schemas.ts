@@ -16,6 +16,10 @@ export const ServiceSchema = z
     assuranceLevel: z.enum(assuranceLevels).openapi({
       description: "What a resident must prove to use it online: none < email < line < card",
     }),
+    onlinePath: z
+      .string()
+      .nullable()
+      .openapi({ description: "Where the procedure is done online on this site" }),
     publishedAt: z.string().nullable(),
   })
   .openapi("CatalogService");
@@ -32,5 +36,10 @@ export const CatalogServiceCreateSchema = z
     }),
     channels: z.array(z.enum(serviceChannels)).max(serviceChannels.length).default([]),
     assuranceLevel: z.enum(assuranceLevels).default("none"),
+    onlinePath: z
+      .string()
+      .regex(/^\/[a-z0-9/_-]{1,200}$/, "a path on this site, like /forms/juminhyo")
+      .nullable()
+      .optional(),
   })
   .openapi("CatalogServiceCreate");

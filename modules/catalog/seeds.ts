@@ -14,6 +14,7 @@ const demoServices: {
   department: string;
   channels: ServiceChannel[];
   assuranceLevel: AssuranceLevel;
+  onlinePath?: string;
 }[] = [
   {
     slug: "juminhyo",
@@ -24,6 +25,7 @@ const demoServices: {
     department: "shimin-ka",
     channels: ["online", "counter", "convenience_store"],
     assuranceLevel: "card",
+    onlinePath: "/forms/juminhyo",
   },
   {
     slug: "sodai-gomi",
@@ -34,6 +36,7 @@ const demoServices: {
     department: "kankyo-ka",
     channels: ["online", "counter"],
     assuranceLevel: "email",
+    onlinePath: "/forms/sodai-gomi",
   },
   {
     slug: "doro-tsuho",
@@ -54,6 +57,7 @@ const demoServices: {
     department: "kosodate-ka",
     channels: ["online", "counter", "post"],
     assuranceLevel: "email",
+    onlinePath: "/forms/hoikusho",
   },
 ];
 

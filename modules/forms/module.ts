@@ -1,11 +1,22 @@
 import { defineModule } from "../../core/module.ts";
+import { renderReceiptJob } from "./jobs.ts";
 import { formsMessages } from "./messages.ts";
+import { formsPages } from "./pages.ts";
+import { importPostalCodesCommand } from "./postal-codes/command.ts";
+import { applicationRecords } from "./resident-records.ts";
+import { seedForms } from "./seeds.ts";
+import { formsStaffApi } from "./staff-api.ts";
 
 /** 電子申請: forms staff build without code, and residents' applications through them. */
 export const formsModule = defineModule({
   id: "forms",
   name: { ja: "電子申請", en: "Online applications" },
   migrations: new URL("./migrations/", import.meta.url),
+  pages: formsPages,
+  staffApi: formsStaffApi,
+  jobs: [renderReceiptJob],
+  residentRecords: applicationRecords,
+  commands: [importPostalCodesCommand],
   permissions: [
     {
       verb: "forms.form.read",
@@ -33,4 +44,5 @@ export const formsModule = defineModule({
     },
   ],
   messages: formsMessages,
+  seed: seedForms,
 });

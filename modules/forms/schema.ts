@@ -61,6 +61,7 @@ export const applications = pgTable("forms_applications", {
   answers: jsonb("answers").$type<Answers>().notNull().default({}),
   provenance: jsonb("provenance").$type<ProvenanceMap>().notNull().default({}),
   currentPage: text("current_page"),
+  completedPages: text("completed_pages").array().notNull().default([]),
   locale: text("locale", { enum: ["ja", "en"] }).notNull(),
   channel: text("channel", { enum: applicationChannels }).notNull().default("web"),
   referenceNumber: text("reference_number"),
@@ -90,3 +91,10 @@ export const attachments = pgTable("forms_attachments", {
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });
 export type Attachment = typeof attachments.$inferSelect;
+
+export const postalCodes = pgTable("forms_postal_codes", {
+  postalCode: text("postal_code").notNull(),
+  prefecture: text("prefecture").notNull(),
+  city: text("city").notNull(),
+  town: text("town").notNull().default(""),
+});

@@ -98,30 +98,46 @@ describe("My Number card step-up through the デジタル認証アプリ (stand-
   });
 
   it("walks a resident below card level through the card and back to the service, storing the 基本4情報 as verified", async () => {
-    const start = await platform.request(`${ORIGIN}/services/juminhyo/start`, {
+    // The catalog's start button leads to the online form, which needs the card.
+    const viaCatalog = await platform.request(`${ORIGIN}/services/juminhyo/start`, {
       headers: { cookie: resident.cookie },
+    });
+    expect(viaCatalog.headers.get("location")).toBe("/forms/juminhyo");
+    const start = await platform.request(`${ORIGIN}/forms/juminhyo/start`, {
+      method: "POST",
+      headers: { cookie: resident.cookie },
+      body: new URLSearchParams({ _csrf: resident.csrf }),
     });
     expect(start.status).toBe(303);
     const stepUp = start.headers.get("location")!;
-    expect(stepUp).toBe("/sign-in/step-up?level=card&return=%2Fservices%2Fjuminhyo%2Fstart");
+    expect(stepUp).toBe("/sign-in/step-up?level=card&return=%2Fforms%2Fjuminhyo%2Fstart");
     const page = await platform.request(`${ORIGIN}${stepUp}`, { headers: { cookie: resident.cookie } });
-    expect(await page.text()).toContain('href="/sign-in/card?return=%2Fservices%2Fjuminhyo%2Fstart"');
+    expect(await page.text()).toContain('href="/sign-in/card?return=%2Fforms%2Fjuminhyo%2Fstart"');
 
     const { send } = await throughProvider(
-      "/sign-in/card?return=%2Fservices%2Fjuminhyo%2Fstart",
+      "/sign-in/card?return=%2Fforms%2Fjuminhyo%2Fstart",
       resident.cookie,
       "heita",
     );
     const back = await send();
     expect(back.status).toBe(303);
-    expect(back.headers.get("location")).toBe("/services/juminhyo/start");
+    expect(back.headers.get("location")).toBe("/forms/juminhyo/start");
     const stepped = sessionCookie(back);
     expect(stepped).not.toBe(resident.cookie);
-    const landed = await platform.request(`${ORIGIN}/services/juminhyo/start`, {
+    const landing = await platform.request(`${ORIGIN}/forms/juminhyo`, { headers: { cookie: stepped } });
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await landing.text())![1]!;
+    const started = await platform.request(`${ORIGIN}/forms/juminhyo/start`, {
+      method: "POST",
+      headers: { cookie: stepped },
+      body: new URLSearchParams({ _csrf: csrf }),
+    });
+    expect(started.status).toBe(303);
+    const landed = await platform.request(`${ORIGIN}${started.headers.get("location")}`, {
       headers: { cookie: stepped },
     });
     expect(landed.status).toBe(200);
     const text = await landed.text();
+    // The application starts filled in with the card-verified 基本4情報.
     expect(text).toContain("手乃 平太");
     expect(text).toContain("てのひら県てのひら市本町一丁目2番3号");
 

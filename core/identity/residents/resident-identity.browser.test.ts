@@ -170,6 +170,8 @@ describe("resident identity in Chromium", () => {
       // 4. A card-level service: step up through the デジタル認証アプリ stand-in, and land back on it.
       await page.goto(`${site}/services/juminhyo`);
       await page.getByRole("link", { name: "オンラインで申請する" }).click();
+      await page.waitForURL(`${site}/forms/juminhyo`);
+      await page.getByRole("button", { name: "申請を始める" }).click();
       await page.waitForURL(/\/sign-in\/step-up\?level=card/);
       await expectAccessible(page);
       await page.screenshot({
@@ -178,10 +180,11 @@ describe("resident identity in Chromium", () => {
       });
       await page.getByRole("link", { name: "デジタル認証アプリで本人確認する" }).click();
       await throughStandIn(page, "heita");
-      await page.waitForURL(`${site}/services/juminhyo/start`);
-      const main = (await page.locator("main").textContent()) ?? "";
-      expect(main).toContain("マイナンバーカードで本人確認済み");
-      expect(main).toContain("手乃 平太");
+      // Back on the form, whose application now starts filled in with the card's 基本4情報.
+      await page.waitForURL(`${site}/forms/juminhyo`);
+      await page.getByRole("button", { name: "申請を始める" }).click();
+      await page.waitForURL(/\/forms\/juminhyo\/a\/.+\/p\/applicant$/);
+      expect(await page.locator('input[name="applicant_name.name"]').inputValue()).toBe("手乃 平太");
       await expectAccessible(page);
     } finally {
       await context.close();

@@ -19,6 +19,7 @@ export type CreateServiceOptions = {
   departmentId?: string | null;
   channels: readonly ServiceChannel[];
   assuranceLevel?: AssuranceLevel;
+  onlinePath?: string | null;
   requestId?: string | null;
 };
 

@@ -22,6 +22,8 @@ export type Provenance = {
   source: "typed" | "prefilled" | "computed";
   prefilledFrom?: "profile" | "card";
   changed?: boolean;
+  /** The prefilled value, to tell later whether the resident changed it. */
+  initial?: AnswerValue;
 };
 export type ProvenanceMap = Record<string, Provenance>;
 

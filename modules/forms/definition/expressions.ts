@@ -34,10 +34,29 @@ function toNumber(value: Value): number {
   return Number.isFinite(number) ? number : 0;
 }
 
+/** A value read as a number for equality: only numbers, booleans and numeric text; anything else is none. */
+function numberOrNone(value: Value): number | null {
+  if (typeof value === "number" || typeof value === "boolean") {
+    return Number(value);
+  }
+  if (typeof value === "string" && value.trim() !== "") {
+    const number = Number(value);
+    return Number.isFinite(number) ? number : null;
+  }
+  return null;
+}
+
 /** Equality as residents mean it: "3" equals 3, and a choice list equals a value it holds. */
 function looselyEqual(a: Value, b: Value): boolean {
+  if (Array.isArray(a) !== Array.isArray(b)) {
+    const [list, single] = (Array.isArray(a) ? [a, b] : [b, a]) as [Value[], Value];
+    return list.some((item) => looselyEqual(item, single));
+  }
   if (typeof a === "number" || typeof b === "number") {
-    return a !== null && b !== null && a !== "" && b !== "" && toNumber(a) === toNumber(b);
+    // "other" is not 0: text that is not a number equals no number.
+    const x = numberOrNone(a);
+    const y = numberOrNone(b);
+    return x !== null && y !== null && x === y;
   }
   return (a ?? null) === (b ?? null);
 }
@@ -74,7 +93,10 @@ export function evaluate(expression: Expression, scope: ExpressionScope): Value 
       if (Array.isArray(haystack)) {
         return haystack.some((item) => looselyEqual(item, needle));
       }
-      return typeof haystack === "string" && haystack.includes(String(needle ?? ""));
+      // A missing answer is in no text ("".includes would say it is in every one).
+      return (
+        typeof haystack === "string" && needle !== null && needle !== "" && haystack.includes(String(needle))
+      );
     }
     case "and":
       return args.every((arg) => truthy(evaluate(arg, scope)));

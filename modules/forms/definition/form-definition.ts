@@ -312,6 +312,10 @@ export const FormDefinition = FormDefinitionShape.superRefine((form, ctx) => {
   if (new Set(pageKeys).size !== pageKeys.length) {
     ctx.addIssue({ code: "custom", path: ["pages"], message: "Page keys must be unique" });
   }
+  // "check" names the check-answers step in skip rules and saved progress, so no page may take it.
+  if (pageKeys.includes("check")) {
+    ctx.addIssue({ code: "custom", path: ["pages"], message: "Page key check is reserved" });
+  }
   form.pages.forEach((page, pageIndex) => {
     page.fields.forEach((field, fieldIndex) => {
       if (field.type === "postal_code" && field.fillsAddress) {

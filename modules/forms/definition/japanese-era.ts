@@ -13,7 +13,9 @@ const eras = [
  */
 export function toJapaneseEra(isoDate: string, lang: "ja" | "en" = "ja"): string | null {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
-  if (!match) {
+  // A half-typed or impossible date (2026-02-30) must not be shown as if it were real.
+  const parsed = new Date(`${isoDate}T00:00:00Z`);
+  if (!match || Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== isoDate) {
     return null;
   }
   const era = eras.find((e) => isoDate >= e.start);

@@ -280,6 +280,8 @@ export function checkPage(options: {
   const answers: Answers = {};
   const problems: FieldProblem[] = [];
   const known = new Set<string>(["_csrf", "_action", "_idempotency", "lang"]);
+  // Problems of a group's items count only if the group itself turns out to be shown.
+  const groupProblems = new Map<string, FieldProblem[]>();
   // Conditions on this page read the page's own new answers, so read them first, then judge visibility.
   const scope = (): Answers => {
     const merged = { ...current, ...answers };
@@ -301,27 +303,35 @@ export function checkPage(options: {
       const count = groupItemCount(input, name, Math.max(field.minItems, 1));
       known.add(`${name}.count`);
       const items: Record<string, ScalarAnswer | null>[] = [];
+      const itemProblems: FieldProblem[] = [];
+      const outer = scope();
       for (let index = 0; index < count; index++) {
         const item: Record<string, ScalarAnswer | null> = {};
+        const members = field.fields.filter((member) => member.type !== "info");
         for (const member of field.fields) {
-          const inputName = `${name}.${index}.${member.key}`;
           for (const suffix of ["", ".name", ".kana"]) {
-            known.add(inputName + suffix);
+            known.add(`${name}.${index}.${member.key}${suffix}`);
           }
-          if (member.type === "info") {
-            continue;
-          }
-          const itemScope = { ...scope(), ...item };
+        }
+        // Read the whole item first, so a member's condition may look at members after it.
+        for (const member of members) {
+          item[member.key] = checkScalar(member, `${name}.${index}.${member.key}`, input, outer, now)
+            .value as ScalarAnswer | null;
+        }
+        const itemScope = { ...outer, ...item };
+        for (const member of members) {
           if (!holds(member.showIf, itemScope)) {
+            delete item[member.key];
             continue;
           }
-          const checked = checkScalar(member, inputName, input, itemScope, now);
-          item[member.key] = checked.value as ScalarAnswer | null;
-          problems.push(...checked.problems);
+          itemProblems.push(
+            ...checkScalar(member, `${name}.${index}.${member.key}`, input, itemScope, now).problems,
+          );
         }
         items.push(item);
       }
       answers[name] = items;
+      groupProblems.set(name, itemProblems);
       continue;
     }
     for (const suffix of ["", ".name", ".kana", ".lat", ".lng"]) {
@@ -348,6 +358,7 @@ export function checkPage(options: {
       continue;
     }
     if (field.type === "group") {
+      problems.push(...(groupProblems.get(field.key) ?? []));
       const items = (answers[field.key] as unknown[]) ?? [];
       if (items.length < field.minItems) {
         problems.push(problem(field.key, field, "minItems", { min: field.minItems }));

@@ -84,3 +84,6 @@ CREATE TABLE forms_attachments (
   created_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX forms_attachments_application ON forms_attachments (application_id);
+
+-- Pages the resident has saved without problems, so the check-answers page knows nothing was skipped.
+ALTER TABLE forms_applications ADD COLUMN completed_pages text[] NOT NULL DEFAULT '{}';

@@ -1,0 +1,501 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AppEnv } from "../../core/http/app-env.ts";
+import {
+  authorizeStaff,
+  authorizeStaffOn,
+  authorizeStaffScope,
+  clientIp,
+  currentStaff,
+  type StaffMember,
+} from "../../core/http/middleware.ts";
+import { validationHook } from "../../core/http/validation.ts";
+import { toFormFile } from "./form-file.ts";
+import { compareFormVersions } from "./operations/compare-form-versions.ts";
+import { createForm } from "./operations/create-form.ts";
+import { duplicateForm } from "./operations/duplicate-form.ts";
+import { findApplications } from "./operations/find-applications.ts";
+import { findForms } from "./operations/find-forms.ts";
+import { getApplication } from "./operations/get-application.ts";
+import { getForm } from "./operations/get-form.ts";
+import { getFormVersion } from "./operations/get-form-version.ts";
+import { importForm } from "./operations/import-form.ts";
+import { publishForm } from "./operations/publish-form.ts";
+import { readApplication } from "./operations/read-application.ts";
+import { readApplicationFile } from "./operations/read-application-file.ts";
+import { unpublishForm } from "./operations/unpublish-form.ts";
+import { updateFormDraft } from "./operations/update-form-draft.ts";
+import {
+  presentApplication,
+  presentApplicationListItem,
+  presentFormDetail,
+  presentFormSummary,
+  presentTemplate,
+  presentVersion,
+} from "./presenters.ts";
+import { formOwner } from "./staff/form-owner.ts";
+import {
+  ApplicationDetailSchema,
+  ApplicationListSchema,
+  FormCreateSchema,
+  FormDetailSchema,
+  FormDiffSchema,
+  FormDraftSchema,
+  FormDuplicateSchema,
+  FormImportSchema,
+  FormSummarySchema,
+  FormTemplatesSchema,
+  FormVersionSchema,
+} from "./staff/schemas.ts";
+import { formTemplates } from "./templates/index.ts";
+
+const json = (schema: z.ZodType, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+const body = <T extends z.ZodType>(schema: T) => ({
+  body: { content: { "application/json": { schema } }, required: true },
+});
+
+const forbidden = { description: "Outside the member's departments, or the role lacks the verb (audited)" };
+const notFound = { description: "Not this city's, or no such thing" };
+const formParam = { params: z.object({ id: z.uuid() }) };
+const applicationParam = { params: z.object({ id: z.uuid() }) };
+
+const listForms = createRoute({
+  method: "get",
+  path: "/forms",
+  tags: ["forms"],
+  summary: "Forms of the member's departments (administrators: all), most recently edited first",
+  responses: { 200: json(z.object({ forms: z.array(FormSummarySchema) }), "Forms"), 403: forbidden },
+});
+
+const create = createRoute({
+  method: "post",
+  path: "/forms",
+  tags: ["forms"],
+  summary: "Start a draft form, blank or from a template",
+  request: body(FormCreateSchema),
+  responses: {
+    201: json(FormDetailSchema, "Created"),
+    400: { description: "Invalid, or no such template or department" },
+    403: forbidden,
+    409: { description: "Slug already used" },
+  },
+});
+
+const importOne = createRoute({
+  method: "post",
+  path: "/forms/import",
+  tags: ["forms"],
+  summary: "Import a shared form file as a new draft",
+  request: body(FormImportSchema),
+  responses: {
+    201: json(FormDetailSchema, "Imported"),
+    400: { description: "Not a valid form file (errors point under /file)" },
+    403: forbidden,
+    409: { description: "Slug already used" },
+  },
+});
+
+const getOne = createRoute({
+  method: "get",
+  path: "/forms/{id}",
+  tags: ["forms"],
+  summary: "A form's draft and version history",
+  request: formParam,
+  responses: { 200: json(FormDetailSchema, "The form"), 403: forbidden, 404: notFound },
+});
+
+const saveDraft = createRoute({
+  method: "put",
+  path: "/forms/{id}/draft",
+  tags: ["forms"],
+  summary: "Replace the draft (published versions never change)",
+  request: { ...formParam, ...body(FormDraftSchema) },
+  responses: {
+    200: json(FormDetailSchema, "Saved"),
+    400: { description: "Invalid definition: every problem as a pointer under /definition; nothing stored" },
+    403: forbidden,
+    404: notFound,
+  },
+});
+
+const publish = createRoute({
+  method: "post",
+  path: "/forms/{id}/publish",
+  tags: ["forms"],
+  summary: "Publish the draft as the next version (no new version when unchanged)",
+  request: formParam,
+  responses: { 200: json(FormDetailSchema, "Published"), 403: forbidden, 404: notFound },
+});
+
+const unpublish = createRoute({
+  method: "post",
+  path: "/forms/{id}/unpublish",
+  tags: ["forms"],
+  summary: "Stop new applications; residents' drafts can still be finished",
+  request: formParam,
+  responses: {
+    200: json(FormDetailSchema, "Unpublished"),
+    403: forbidden,
+    404: notFound,
+    409: { description: "Never published" },
+  },
+});
+
+const duplicate = createRoute({
+  method: "post",
+  path: "/forms/{id}/duplicate",
+  tags: ["forms"],
+  summary: "Copy a form's draft into a new draft form",
+  request: { ...formParam, ...body(FormDuplicateSchema) },
+  responses: {
+    201: json(FormDetailSchema, "Copied"),
+    403: forbidden,
+    404: notFound,
+    409: { description: "Slug already used" },
+  },
+});
+
+const version = createRoute({
+  method: "get",
+  path: "/forms/{id}/versions/{number}",
+  tags: ["forms"],
+  summary: "One published version, exactly as residents got it",
+  request: { params: z.object({ id: z.uuid(), number: z.coerce.number().int().min(1) }) },
+  responses: { 200: json(FormVersionSchema, "The version"), 403: forbidden, 404: notFound },
+});
+
+const diff = createRoute({
+  method: "get",
+  path: "/forms/{id}/diff",
+  tags: ["forms"],
+  summary: "Field-level changes between two versions, or from a version to the draft",
+  request: {
+    ...formParam,
+    query: z.object({
+      from: z.coerce.number().int().min(1),
+      to: z.union([z.literal("draft"), z.coerce.number().int().min(1)]),
+    }),
+  },
+  responses: { 200: json(FormDiffSchema, "Changes"), 403: forbidden, 404: notFound },
+});
+
+const exportOne = createRoute({
+  method: "get",
+  path: "/forms/{id}/export",
+  tags: ["forms"],
+  summary: "The draft as a shareable tenohira-form file (a download)",
+  request: formParam,
+  responses: { 200: { description: "The form file (application/json)" }, 403: forbidden, 404: notFound },
+});
+
+const templates = createRoute({
+  method: "get",
+  path: "/templates",
+  tags: ["forms"],
+  summary: "The shipped templates a form can start from",
+  responses: { 200: json(FormTemplatesSchema, "Templates"), 403: forbidden },
+});
+
+const listApplications = createRoute({
+  method: "get",
+  path: "/forms/{id}/applications",
+  tags: ["forms"],
+  summary: "Submitted applications of a form, newest first (audited)",
+  request: formParam,
+  responses: { 200: json(ApplicationListSchema, "Applications"), 403: forbidden, 404: notFound },
+});
+
+const readOne = createRoute({
+  method: "get",
+  path: "/applications/{id}",
+  tags: ["forms"],
+  summary: "One submitted application with its answers (audited)",
+  request: applicationParam,
+  responses: { 200: json(ApplicationDetailSchema, "The application"), 403: forbidden, 404: notFound },
+});
+
+const attachment = createRoute({
+  method: "get",
+  path: "/applications/{id}/attachments/{attachmentId}",
+  tags: ["forms"],
+  summary: "A file the resident attached (a download, audited)",
+  request: { params: z.object({ id: z.uuid(), attachmentId: z.uuid() }) },
+  responses: { 200: { description: "The file" }, 403: forbidden, 404: notFound },
+});
+
+const receipt = createRoute({
+  method: "get",
+  path: "/applications/{id}/receipt",
+  tags: ["forms"],
+  summary: "The receipt PDF sent to the resident (audited); 404 until generated",
+  request: applicationParam,
+  responses: { 200: { description: "The receipt (application/pdf)" }, 403: forbidden, 404: notFound },
+});
+
+/** A download name any browser keeps: ASCII fallback plus the UTF-8 name (RFC 6266). */
+function attachmentDisposition(fileName: string): string {
+  const ascii = fileName.replace(/[^\x20-\x7e]|["\\]/g, "_");
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+}
+
+const actorOf = (staff: StaffMember) => ({ type: "staff" as const, id: staff.id });
+
+/**
+ * Authorises the role first (so a member without the verb learns nothing about the id), finds the form's
+ * department (404 if not this city's), then authorises the verb on it (403, audited).
+ */
+async function authorizeOnForm(c: Context<AppEnv>, verb: string, formId: string): Promise<StaffMember> {
+  await authorizeStaff(c, verb);
+  const owner = await formOwner({ db: c.var.services.database.db, tenantId: c.var.tenant.id, formId });
+  return authorizeStaffOn(c, verb, {
+    type: "forms_form",
+    id: owner.formId,
+    departmentId: owner.departmentId,
+  });
+}
+
+/** The same for an application, by the department of its form. */
+async function authorizeOnApplication(c: Context<AppEnv>, applicationId: string): Promise<StaffMember> {
+  const verb = "forms.application.read";
+  await authorizeStaff(c, verb);
+  const owner = await getApplication({
+    db: c.var.services.database.db,
+    tenantId: c.var.tenant.id,
+    applicationId,
+  });
+  return authorizeStaffOn(c, verb, {
+    type: "forms_application",
+    id: owner.applicationId,
+    departmentId: owner.departmentId,
+  });
+}
+
+/** Authorises creating a form in a department: omitted means the member's own, null is tenant-wide. */
+async function authorizeNewForm(c: Context<AppEnv>, departmentId: string | null | undefined) {
+  const member = await currentStaff(c);
+  const owner = departmentId === undefined ? member.departmentId : departmentId;
+  const staff = await authorizeStaffOn(c, "forms.form.manage", {
+    type: "forms_form",
+    id: null,
+    departmentId: owner,
+  });
+  return { staff, owner };
+}
+
+// Each handler: validate (by the route), authorise (by the form's department), run one operation, present.
+export const formsStaffApi = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+  .openapi(listForms, async (c) => {
+    const { scope } = await authorizeStaffScope(c, "forms.form.read");
+    const found = await findForms({ db: c.var.services.database.db, tenantId: c.var.tenant.id, scope });
+    return c.json({ forms: found.map(presentFormSummary) }, 200);
+  })
+  .openapi(create, async (c) => {
+    const { slug, templateKey, departmentId } = c.req.valid("json");
+    const { staff, owner } = await authorizeNewForm(c, departmentId);
+    const detail = await c.var.services.database.db.transaction((tx) =>
+      createForm({
+        tx,
+        tenantId: c.var.tenant.id,
+        actor: actorOf(staff),
+        slug,
+        departmentId: owner,
+        templateKey,
+        requestId: c.var.requestId,
+      }),
+    );
+    return c.json(presentFormDetail(detail), 201);
+  })
+  .openapi(importOne, async (c) => {
+    const { file, slug, departmentId } = c.req.valid("json");
+    const { staff, owner } = await authorizeNewForm(c, departmentId);
+    const detail = await c.var.services.database.db.transaction((tx) =>
+      importForm({
+        tx,
+        tenantId: c.var.tenant.id,
+        actor: actorOf(staff),
+        file,
+        slug,
+        departmentId: owner,
+        requestId: c.var.requestId,
+      }),
+    );
+    return c.json(presentFormDetail(detail), 201);
+  })
+  .openapi(getOne, async (c) => {
+    const { id } = c.req.valid("param");
+    await authorizeOnForm(c, "forms.form.read", id);
+    const detail = await getForm({ db: c.var.services.database.db, tenantId: c.var.tenant.id, formId: id });
+    return c.json(presentFormDetail(detail), 200);
+  })
+  .openapi(saveDraft, async (c) => {
+    const { id } = c.req.valid("param");
+    const staff = await authorizeOnForm(c, "forms.form.manage", id);
+    const detail = await c.var.services.database.db.transaction((tx) =>
+      updateFormDraft({
+        tx,
+        tenantId: c.var.tenant.id,
+        actor: actorOf(staff),
+        formId: id,
+        definition: c.req.valid("json").definition,
+        requestId: c.var.requestId,
+      }),
+    );
+    return c.json(presentFormDetail(detail), 200);
+  })
+  .openapi(publish, async (c) => {
+    const { id } = c.req.valid("param");
+    const staff = await authorizeOnForm(c, "forms.form.publish", id);
+    const detail = await c.var.services.database.db.transaction((tx) =>
+      publishForm({
+        tx,
+        tenantId: c.var.tenant.id,
+        actor: actorOf(staff),
+        formId: id,
+        requestId: c.var.requestId,
+      }),
+    );
+    return c.json(presentFormDetail(detail), 200);
+  })
+  .openapi(unpublish, async (c) => {
+    const { id } = c.req.valid("param");
+    const staff = await authorizeOnForm(c, "forms.form.publish", id);
+    const detail = await c.var.services.database.db.transaction((tx) =>
+      unpublishForm({
+        tx,
+        tenantId: c.var.tenant.id,
+        actor: actorOf(staff),
+        formId: id,
+        requestId: c.var.requestId,
+      }),
+    );
+    return c.json(presentFormDetail(detail), 200);
+  })
+  .openapi(duplicate, async (c) => {
+    const { id } = c.req.valid("param");
+    const staff = await authorizeOnForm(c, "forms.form.manage", id);
+    const detail = await c.var.services.database.db.transaction((tx) =>
+      duplicateForm({
+        tx,
+        tenantId: c.var.tenant.id,
+        actor: actorOf(staff),
+        formId: id,
+        slug: c.req.valid("json").slug,
+        requestId: c.var.requestId,
+      }),
+    );
+    return c.json(presentFormDetail(detail), 201);
+  })
+  .openapi(version, async (c) => {
+    const { id, number } = c.req.valid("param");
+    await authorizeOnForm(c, "forms.form.read", id);
+    const found = await getFormVersion({
+      db: c.var.services.database.db,
+      tenantId: c.var.tenant.id,
+      formId: id,
+      number,
+    });
+    return c.json(presentVersion(found), 200);
+  })
+  .openapi(diff, async (c) => {
+    const { id } = c.req.valid("param");
+    const { from, to } = c.req.valid("query");
+    await authorizeOnForm(c, "forms.form.read", id);
+    const changes = await compareFormVersions({
+      db: c.var.services.database.db,
+      tenantId: c.var.tenant.id,
+      formId: id,
+      from,
+      to,
+    });
+    return c.json({ changes }, 200);
+  })
+  .openapi(exportOne, async (c) => {
+    const { id } = c.req.valid("param");
+    await authorizeOnForm(c, "forms.form.read", id);
+    const { form } = await getForm({ db: c.var.services.database.db, tenantId: c.var.tenant.id, formId: id });
+    const file = toFormFile({ slug: form.slug, definition: form.draft, source: c.var.tenant.nameJa });
+    return c.body(JSON.stringify(file, null, 2), 200, {
+      "content-type": "application/json; charset=utf-8",
+      "content-disposition": attachmentDisposition(`${form.slug}.tenohira-form.json`),
+    });
+  })
+  .openapi(templates, async (c) => {
+    await authorizeStaff(c, "forms.form.read");
+    return c.json({ templates: formTemplates.map(presentTemplate) }, 200);
+  })
+  .openapi(listApplications, async (c) => {
+    const { id } = c.req.valid("param");
+    const staff = await authorizeOnForm(c, "forms.application.read", id);
+    const found = await c.var.services.database.db.transaction((tx) =>
+      findApplications({
+        tx,
+        tenantId: c.var.tenant.id,
+        actor: actorOf(staff),
+        formId: id,
+        requestId: c.var.requestId,
+        ip: clientIp(c),
+      }),
+    );
+    return c.json({ applications: found.map(presentApplicationListItem) }, 200);
+  })
+  .openapi(readOne, async (c) => {
+    const { id } = c.req.valid("param");
+    const staff = await authorizeOnApplication(c, id);
+    const record = await c.var.services.database.db.transaction((tx) =>
+      readApplication({
+        tx,
+        tenantId: c.var.tenant.id,
+        actor: actorOf(staff),
+        applicationId: id,
+        requestId: c.var.requestId,
+        ip: clientIp(c),
+      }),
+    );
+    return c.json(presentApplication(record, c.var.lang), 200);
+  })
+  .openapi(attachment, async (c) => {
+    const { id, attachmentId } = c.req.valid("param");
+    const staff = await authorizeOnApplication(c, id);
+    const { file, bytes } = await c.var.services.database.db.transaction((tx) =>
+      readApplicationFile({
+        tx,
+        storage: c.var.services.storage,
+        tenantId: c.var.tenant.id,
+        actor: actorOf(staff),
+        applicationId: id,
+        file: { attachmentId },
+        requestId: c.var.requestId,
+        ip: clientIp(c),
+      }),
+    );
+    return c.body(new Uint8Array(bytes), 200, {
+      "content-type": file.contentType,
+      "content-disposition": attachmentDisposition(file.fileName),
+      "x-content-type-options": "nosniff",
+      "cache-control": "private, no-store",
+    });
+  })
+  .openapi(receipt, async (c) => {
+    const { id } = c.req.valid("param");
+    const staff = await authorizeOnApplication(c, id);
+    const { file, bytes } = await c.var.services.database.db.transaction((tx) =>
+      readApplicationFile({
+        tx,
+        storage: c.var.services.storage,
+        tenantId: c.var.tenant.id,
+        actor: actorOf(staff),
+        applicationId: id,
+        file: "receipt",
+        requestId: c.var.requestId,
+        ip: clientIp(c),
+      }),
+    );
+    return c.body(new Uint8Array(bytes), 200, {
+      "content-type": file.contentType,
+      "content-disposition": attachmentDisposition(file.fileName),
+      "cache-control": "private, no-store",
+    });
+  });
