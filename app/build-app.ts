@@ -3,6 +3,7 @@ import { serveStatic } from "@hono/node-server/serve-static";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import { bodyLimit } from "hono/body-limit";
+import { compress } from "hono/compress";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { auditStaffRoutes } from "../core/audit/staff-routes.ts";
@@ -80,6 +81,8 @@ export function buildApp({ services, modules }: BuildAppOptions) {
       "request",
     );
   });
+  // Pages, CSS, scripts and JSON shrink about 3× on a phone's connection.
+  app.use(compress());
   app.use(
     secureHeaders({
       contentSecurityPolicy: {
@@ -87,18 +90,27 @@ export function buildApp({ services, modules }: BuildAppOptions) {
         imgSrc: ["'self'", "data:"],
         styleSrc: ["'self'"],
         scriptSrc: ["'self'"],
-        frameAncestors: ["'none'"],
+        // The staff console previews resident pages in a phone-sized frame; no other site may frame us.
+        frameAncestors: ["'self'"],
         formAction: ["'self'"],
       },
     }),
   );
-  app.use(
+  const limitTo = (maxSize: number) =>
     bodyLimit({
-      maxSize: services.config.bodyLimitBytes,
+      maxSize,
       onError: () => {
-        throw problems.payloadTooLarge(services.config.bodyLimitBytes);
+        throw problems.payloadTooLarge(maxSize);
       },
-    }),
+    });
+  const jsonAndFormLimit = limitTo(services.config.bodyLimitBytes);
+  // File uploads (photos of documents) need more room; each form field still caps its own files.
+  const uploadLimit = limitTo(services.config.uploadLimitBytes);
+  app.use((c, next) =>
+    (c.req.header("content-type")?.startsWith("multipart/form-data") ? uploadLimit : jsonAndFormLimit)(
+      c,
+      next,
+    ),
   );
 
   app.get("/healthz", (c) => c.json({ status: "ok" }));

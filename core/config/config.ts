@@ -18,6 +18,8 @@ export const ConfigSchema = z
     dataDir: z.string().min(1).default("./data"),
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     bodyLimitBytes: z.coerce.number().int().positive().default(1_048_576),
+    /** Largest multipart upload (all files of one page together). */
+    uploadLimitBytes: z.coerce.number().int().positive().default(26_214_400),
     worker: z.enum(["inline", "off"]).default("inline"),
     workerConcurrency: z.coerce.number().int().min(1).max(64).default(4),
     seedDemo: z.stringbool().default(true),

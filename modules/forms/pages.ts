@@ -323,6 +323,7 @@ ${
 
     // Uploads first, so the page check sees the files that made it through.
     const uploadErrors: Record<string, string> = {};
+    let attached = false;
     for (const field of page.fields) {
       if (field.type !== "file" && field.type !== "signature") {
         continue;
@@ -348,10 +349,11 @@ ${
           uploadErrors[field.key] = `${upload.name}: ${result.reason[c.var.lang]}`;
           break;
         }
+        attached = true;
       }
       input.delete(field.key);
     }
-    if (files.size > 0 || Object.keys(uploadErrors).length > 0) {
+    if (attached) {
       opened = await openApplication(c, opened.form.slug, opened.application.id);
     }
     if (action.startsWith("upload:") || Object.keys(uploadErrors).length > 0) {

@@ -1,10 +1,15 @@
 import { gzipSync } from "node:zlib";
 import { eq } from "drizzle-orm";
-import type { Browser, Page, Request } from "playwright-core";
+import type { Browser, Locator, Page, Request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_TENANT_SLUG } from "../../../app/seed-demo.ts";
 import { tenants } from "../../../core/tenancy/schema.ts";
-import { axeViolations, launchBrowser, startTestServer, type TestServer } from "../../../core/testing/browser.ts";
+import {
+  axeViolations,
+  launchBrowser,
+  startTestServer,
+  type TestServer,
+} from "../../../core/testing/browser.ts";
 import type { FormDefinitionInput } from "../definition/form-definition.ts";
 import { applications } from "../schema.ts";
 import { insertPublishedForm } from "../testing.ts";
@@ -67,12 +72,15 @@ const definition: FormDefinitionInput = {
           fillsAddress: "address",
         },
         { key: "address", type: "address", label: { ja: "住所", en: "Address" } },
+        { key: "spot", type: "location", label: { ja: "置き場所", en: "Where it is" } },
       ],
     },
     {
       key: "sign",
       title: { ja: "署名", en: "Signature" },
-      fields: [{ key: "signature", type: "signature", label: { ja: "署名", en: "Signature" }, required: true }],
+      fields: [
+        { key: "signature", type: "signature", label: { ja: "署名", en: "Signature" }, required: true },
+      ],
     },
   ],
 };
@@ -95,9 +103,19 @@ afterAll(async () => {
 
 type Opened = { page: Page; problems: string[]; posts: Request[] };
 
-/** A phone-sized Japanese browser on the form's first page; console errors and CSP violations collected. */
+/**
+ * A phone-sized Japanese browser on the form's first page. Collected: script errors and CSP violations
+ * (HTTP statuses the runner answers on purpose, like 400 for a page with problems, are not counted), and
+ * every POST the page sends.
+ */
 async function startApplication(): Promise<Opened> {
-  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: "ja-JP" });
+  const context = await browser.newContext({
+    viewport: { width: 360, height: 740 },
+    locale: "ja-JP",
+    // Kanoya city hall, for the location button.
+    geolocation: { latitude: 31.378, longitude: 130.852 },
+    permissions: ["geolocation"],
+  });
   // Injected by the browser driver, so it is not itself subject to the page's CSP.
   await context.addInitScript(() => {
     document.addEventListener("securitypolicyviolation", (event) => {
@@ -108,7 +126,7 @@ async function startApplication(): Promise<Opened> {
   const problems: string[] = [];
   const posts: Request[] = [];
   page.on("console", (message) => {
-    if (message.type() === "error" || message.type() === "warning") {
+    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
       problems.push(message.text());
     }
   });
@@ -121,29 +139,61 @@ async function startApplication(): Promise<Opened> {
   await page.goto(`${server.baseUrl}/forms/${SLUG}`);
   await page.getByRole("button", { name: "申請を始める" }).click();
   await page.waitForURL(/\/p\/details$/);
-  // The deferred script has run once the signature-free page shows its live region.
+  // The deferred script has run once its live region is there.
   await page.locator("main p[role=status]").waitFor({ state: "attached" });
   posts.length = 0;
   return { page, problems, posts };
 }
 
 const field = (page: Page, key: string) => page.locator(`[data-field="${key}"]`);
+const pathsOf = (requests: Request[]) => requests.map((request) => new URL(request.url()).pathname);
+const applicationIdOf = (page: Page) => /\/a\/([0-9a-f-]{36})\//.exec(page.url())![1]!;
+
+async function answersOf(applicationId: string) {
+  const [row] = await server.platform.services.database.db
+    .select()
+    .from(applications)
+    .where(eq(applications.id, applicationId));
+  return row!;
+}
+
+/**
+ * A resident's impatient double tap: two real clicks 200 ms apart while the server is slow (the POST is
+ * held for a second), so that without the script the second click would send a second request.
+ */
+async function doubleTap(page: Page, button: Locator, slowPath: string): Promise<void> {
+  await page.route(`**${slowPath}`, async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await route.continue();
+  });
+  await button.scrollIntoViewIfNeeded();
+  const box = (await button.boundingBox())!;
+  const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+  await page.mouse.click(x, y);
+  await page.waitForTimeout(200);
+  await page.mouse.click(x, y);
+}
+
+/** The first page answered with the least the server accepts, to get to the later pages. */
+async function answerFirstPage(page: Page): Promise<void> {
+  await page.getByLabel("品目の数").fill("1");
+  await page.getByLabel("家具").check();
+  await page.getByRole("button", { name: "次へ進む" }).click();
+  await page.waitForURL(/\/p\/sign$/);
+}
 
 describe("forms.js, the runner's progressive enhancement, in Chromium", () => {
-  it("is small: under 6 KB minified-equivalent; reports its size", () => {
+  it("is small; reports its size raw and gzipped", () => {
     const raw = Buffer.byteLength(formsClientScript);
     const gzipped = gzipSync(formsClientScript).byteLength;
     console.info(`forms.js: ${raw} bytes raw, ${gzipped} bytes gzipped`);
-    // The readable source gzips to about what a minified copy of it would weigh before compression's gain.
+    // The readable source as served; minified it is about 6 KB (the budget against SurveyJS and Form.io).
     expect(gzipped).toBeLessThan(6 * 1024);
   });
 
-  it("updates conditions, the fee and 和暦 live, posts once per double click, stores a drawn signature", {
-    timeout: 90_000,
-  }, async () => {
+  it("updates conditions, the fee and 和暦 live, marks emptied fields, and posts once per double click", async () => {
     const { page, problems, posts } = await startApplication();
     try {
-      console.log("step conditions");
       // Conditions: hidden without an answer, shown for "other", hidden again (and disabled) otherwise.
       const other = field(page, "purpose_other");
       await expect.poll(() => other.isHidden()).toBe(true);
@@ -154,30 +204,27 @@ describe("forms.js, the runner's progressive enhancement, in Chromium", () => {
       await expect.poll(() => other.isHidden()).toBe(true);
       expect(await page.locator("#f-purpose_other").isDisabled()).toBe(true);
 
-      console.log("step fee");
-      // Fee and a condition on a number, with full-width digits as a phone keyboard may type them.
+      // Fee and a condition on a number, also with full-width digits as a phone keyboard may type them.
       const fee = page.locator("output[data-computed]");
-      await page.getByLabel("品目の数").fill("3");
+      const copies = page.getByLabel("品目の数");
+      await copies.fill("3");
       await expect.poll(() => fee.textContent()).toBe("900円");
       expect(await field(page, "bulk_note").isHidden()).toBe(true);
-      await page.getByLabel("品目の数").fill("１２");
+      await copies.fill("１２");
       await expect.poll(() => fee.textContent()).toBe("3,600円");
       expect(await field(page, "bulk_note").isVisible()).toBe(true);
-      await page.getByLabel("品目の数").fill("2");
+      await copies.fill("2");
       await expect.poll(() => fee.textContent()).toBe("600円");
       await expect.poll(() => field(page, "bulk_note").isHidden()).toBe(true);
 
-      console.log("step era");
-      // 和暦 follows the date as it is typed.
+      // 和暦 follows the date as it is typed, 元年 included.
       const era = page.locator(".era[data-era-for='f-collection_date']");
       await page.getByLabel("希望日").fill("2019-05-01");
       await expect.poll(() => era.textContent()).toBe("令和元年5月1日");
       await page.getByLabel("希望日").fill("1989-01-07");
       await expect.poll(() => era.textContent()).toBe("昭和64年1月7日");
 
-      console.log("step inline");
-      // Inline check: a required field emptied after typing is marked, and unmarked when filled.
-      const copies = page.getByLabel("品目の数");
+      // A required field emptied after typing is marked on leaving it, and unmarked once filled.
       await copies.fill("");
       await copies.blur();
       expect(await copies.getAttribute("aria-invalid")).toBe("true");
@@ -186,25 +233,34 @@ describe("forms.js, the runner's progressive enhancement, in Chromium", () => {
 
       expect(await axeViolations(page)).toEqual([]);
 
-      console.log("step dbl");
       // A double click on 次へ進む sends one POST, with the clicked button's action and no hidden answer.
-      await page.getByRole("button", { name: "次へ進む" }).dblclick();
+      await doubleTap(page, page.getByRole("button", { name: "次へ進む" }), "/p/details");
       await page.waitForURL(/\/p\/sign$/);
-      expect(posts.map((request) => new URL(request.url()).pathname)).toEqual([
-        expect.stringMatching(/\/p\/details$/),
-      ]);
+      expect(pathsOf(posts)).toEqual([expect.stringMatching(/\/p\/details$/)]);
       const posted = new URLSearchParams(posts[0]!.postData() ?? "");
       expect(posted.getAll("_action")).toEqual(["next"]);
       expect(posted.has("purpose_other")).toBe(false);
       expect(posted.get("copies")).toBe("2");
+      expect(await answersOf(applicationIdOf(page))).toMatchObject({
+        answers: { copies: 2, purpose: "furniture", purpose_other: null, collection_date: "1989-01-07" },
+      });
+      expect(problems).toEqual([]);
+    } finally {
+      await page.context().close();
+    }
+  });
 
-      console.log("step sig");
-      // Signature: the pad is shown, the typed fallback stays for keyboard users.
-      const pad = page.locator(".signature-pad");
-      await expect.poll(() => pad.isVisible()).toBe(true);
-      expect(await page.locator("[data-signature-fallback]").isVisible()).toBe(true);
+  it("stores a signature drawn with the mouse and moves on to the check page", async () => {
+    const { page, problems, posts } = await startApplication();
+    try {
+      await answerFirstPage(page);
+      // The pad is shown; the typed name stays for keyboard users.
+      const canvas = page.locator(".signature-pad canvas");
+      await expect.poll(() => canvas.isVisible()).toBe(true);
+      expect(await page.getByLabel("署名の代わりに氏名を入力").isVisible()).toBe(true);
       expect(await axeViolations(page)).toEqual([]);
-      const box = (await page.locator(".signature-pad canvas").boundingBox())!;
+
+      const box = (await canvas.boundingBox())!;
       await page.mouse.move(box.x + 20, box.y + box.height / 2);
       await page.mouse.down();
       for (let step = 1; step <= 10; step++) {
@@ -212,40 +268,46 @@ describe("forms.js, the runner's progressive enhancement, in Chromium", () => {
       }
       await page.mouse.up();
       posts.length = 0;
+      const answered = page.waitForResponse((response) => response.request().method() === "POST");
       await page.getByRole("button", { name: "次へ進む" }).click();
-      await page.waitForURL(/\/check$/);
+      await answered;
       expect(posts).toHaveLength(1);
       expect(posts[0]!.postData()).toContain("data:image/png;base64,");
-
-      const db = server.platform.services.database.db;
-      const applicationId = /\/a\/([0-9a-f-]{36})\//.exec(page.url())![1]!;
-      const [saved] = await db.select().from(applications).where(eq(applications.id, applicationId));
-      expect(saved!.answers).toMatchObject({
-        copies: 2,
-        purpose: "furniture",
-        purpose_other: null,
-        signature: { attachment: { contentType: "image/png" } },
+      expect(await answersOf(applicationIdOf(page))).toMatchObject({
+        answers: { signature: { attachment: { name: "signature.png", contentType: "image/png" } } },
       });
-
-      console.log("step check");
-      // Check answers: a double click on the submit button makes one application.
-      expect(await axeViolations(page)).toEqual([]);
-      posts.length = 0;
-      await page.getByRole("button", { name: "この内容で申請する" }).dblclick();
-      await page.waitForURL(/\/done$/);
-      expect(posts.map((request) => new URL(request.url()).pathname)).toEqual([
-        expect.stringMatching(/\/submit$/),
-      ]);
-      const [submitted] = await db.select().from(applications).where(eq(applications.id, applicationId));
-      expect(submitted!.referenceNumber).toBeTruthy();
-
+      // Either the check page's answers or the signature page again with its problems.
+      await page.locator("dl.answers, #error-summary").first().waitFor();
+      expect(page.url(), "the drawn signature alone completes the page").toMatch(/\/check$/);
       expect(problems).toEqual([]);
     } finally {
       await page.context().close();
     }
   });
 
-  it("fills the address from a 7-digit postal code only when it is empty, and announces it", async () => {
+  it("sends one application for a double click on the check page's submit button", async () => {
+    const { page, problems, posts } = await startApplication();
+    try {
+      await answerFirstPage(page);
+      await page.getByLabel("署名の代わりに氏名を入力").fill("鹿屋 花子");
+      await page.getByRole("button", { name: "次へ進む" }).click();
+      await page.waitForURL(/\/check$/);
+      expect(await axeViolations(page)).toEqual([]);
+
+      posts.length = 0;
+      await doubleTap(page, page.getByRole("button", { name: "この内容で申請する" }), "/submit");
+      await page.waitForURL(/\/done$/);
+      expect(pathsOf(posts)).toEqual([expect.stringMatching(/\/submit$/)]);
+      const submitted = await answersOf(applicationIdOf(page));
+      expect(submitted.referenceNumber).toBeTruthy();
+      expect(submitted.answers).toMatchObject({ signature: { typed: "鹿屋 花子" } });
+      expect(problems).toEqual([]);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it("fills the address from a 7-digit postal code only when it is empty, and the location on request", async () => {
     const { page, problems } = await startApplication();
     try {
       // The lookup endpoint belongs to another part of the platform: answer it here in the browser.
@@ -267,6 +329,10 @@ describe("forms.js, the runner's progressive enhancement, in Chromium", () => {
       await postal.fill("8930065");
       await expect.poll(() => lookups.length).toBe(2);
       expect(await address.inputValue()).toBe("自分で書いた住所");
+
+      await page.getByRole("button", { name: "現在地を入力する" }).click();
+      await expect.poll(() => page.getByLabel("緯度").inputValue()).toBe("31.378000");
+      expect(await page.getByLabel("経度").inputValue()).toBe("130.852000");
       expect(problems).toEqual([]);
     } finally {
       await page.context().close();
@@ -280,13 +346,10 @@ describe("forms.js, the runner's progressive enhancement, in Chromium", () => {
       await page.getByLabel("郵便番号").fill("8930064");
       await page.getByRole("button", { name: "次へ進む" }).click();
       await page.waitForLoadState("load");
-      await expect
-        .poll(() => page.evaluate(() => document.activeElement?.id))
-        .toBe("error-summary");
+      await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("error-summary");
       expect(await page.getByLabel("住所", { exact: true }).inputValue()).toBe("");
       expect(await axeViolations(page)).toEqual([]);
-      // The page's 400 and the lookup's 404 are the browser's own network messages, not script errors.
-      expect(problems.filter((text) => !/status of 40[04]/.test(text))).toEqual([]);
+      expect(problems).toEqual([]);
     } finally {
       await page.context().close();
     }

@@ -81,7 +81,7 @@
             return values[i + 1];
           }
         }
-        return values.length % 2 ? values.at(-1) : null;
+        return values.length % 2 ? values[values.length - 1] : null;
       case "count":
         return isList(a) ? a.length : a === null || a === "" ? 0 : 1;
     }
@@ -278,12 +278,13 @@
         ((event.clientY - box.top) * canvas.height) / box.height,
       ];
     };
-    canvas.addEventListener("pointerdown", (event) => {
+    // Handlers as properties: these elements are the script's own to drive.
+    canvas.onpointerdown = (event) => {
       event.preventDefault();
       canvas.setPointerCapture(event.pointerId);
       last = point(event);
-    });
-    canvas.addEventListener("pointermove", (event) => {
+    };
+    canvas.onpointermove = (event) => {
       if (last) {
         const next = point(event);
         context.beginPath();
@@ -293,17 +294,15 @@
         last = next;
         drawn = true;
       }
-    });
-    for (const type of ["pointerup", "pointercancel"]) {
-      canvas.addEventListener(type, () => {
-        last = null;
-      });
-    }
-    pad.querySelector("[data-signature-clear]").addEventListener("click", () => {
+    };
+    canvas.onpointerup = canvas.onpointercancel = () => {
+      last = null;
+    };
+    pad.querySelector("[data-signature-clear]").onclick = () => {
       context.clearRect(0, 0, canvas.width, canvas.height);
       drawn = false;
       input.value = "";
-    });
+    };
     input.form.addEventListener("submit", () => {
       if (drawn) {
         input.value = canvas.toDataURL("image/png");
@@ -317,7 +316,7 @@
       continue;
     }
     button.hidden = false;
-    button.addEventListener("click", () =>
+    button.onclick = () =>
       navigator.geolocation.getCurrentPosition(
         ({ coords }) => {
           for (const [suffix, value] of [
@@ -330,24 +329,24 @@
           }
         },
         () => say("現在地を取得できませんでした", "Could not get your location"),
-      ),
-    );
+      );
   }
 
   // --- One request per submit: a double click or a second Enter sends nothing more ---
-  const sending = new WeakSet();
+  let release = null;
   document.addEventListener("submit", (event) => {
     const form = event.target;
     if (!form.matches("form[data-runner],form[data-submit-once]")) {
       return;
     }
-    if (sending.has(form)) {
+    if (release) {
       event.preventDefault();
       return;
     }
-    sending.add(form);
-    // A disabled button is not posted: carry the clicked one's name and value in a hidden input.
     const submitter = event.submitter;
+    // A disabled button is not posted: carry the clicked one's name and value in a hidden input. Browsers
+    // that cannot say which button was clicked keep their buttons enabled, so it is posted as usual.
+    const buttons = submitter === undefined ? [] : form.querySelectorAll("[type=submit]:enabled");
     const copy = document.createElement("input");
     copy.type = "hidden";
     if (submitter?.name) {
@@ -355,18 +354,21 @@
       copy.value = submitter.value;
       form.append(copy);
     }
-    const buttons = form.querySelectorAll("[type=submit]:enabled");
     for (const button of buttons) {
       button.disabled = true;
     }
-    setTimeout(() => {
-      sending.delete(form);
+    const done = () => {
+      release = null;
       copy.remove();
       for (const button of buttons) {
         button.disabled = false;
       }
-    }, 5000);
+    };
+    release = done;
+    setTimeout(() => release === done && done(), 5000);
   });
+  // Back to this page from the browser's cache: the buttons work again at once.
+  addEventListener("pageshow", (event) => event.persisted && release?.());
 
   document.querySelector(".error-summary[tabindex]")?.focus();
 })();

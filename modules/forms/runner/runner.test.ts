@@ -334,6 +334,10 @@ describe("resident form runner", () => {
     ).toEqual([]);
     expect((await platform.services.database.db.select().from(storedFiles)).length).toBe(filesBefore);
 
+    const oversize = await upload("scan.pdf", new Uint8Array(3 * 1024 * 1024).fill(32), "application/pdf");
+    expect(oversize.status).toBe(400);
+    expect(await oversize.text()).toContain("ファイルが大きすぎます（上限 2MB）");
+
     const disguised = await upload(
       "photo.jpg",
       new TextEncoder().encode("<html><script>alert(1)</script></html>"),

@@ -38,7 +38,10 @@ export function formPageView(view: PageView): Html {
     t,
     posted: view.posted,
     errors: view.errors,
-    pageKeys: new Set(page.fields.flatMap((f) => [f.key])),
+    // Conditions on this page's answers (and, inside a group item, on its sibling members) run in the browser.
+    pageKeys: new Set(
+      page.fields.flatMap((f) => [f.key, ...(f.type === "group" ? f.fields.map((m) => m.key) : [])]),
+    ),
     computed,
   };
   return html`${view.backHref ? html`<p><a class="back-link" href="${view.backHref}">${t("forms.runner.back")}</a></p>` : ""}
@@ -100,7 +103,7 @@ export function checkView(view: {
   return html`<p><a class="back-link" href="${view.baseHref}/${view.pages.at(-1)?.key ?? ""}">${t("forms.runner.back")}</a></p>
 <p class="caption">${localized(view.definition.title, lang)}</p>
 <h1>${t("forms.check.title")}</h1>
-${view.notice ? html`<div class="error-summary" role="alert" tabindex="-1"><p>${view.notice}</p></div>` : ""}
+${view.notice ? html`<div class="error-summary" id="error-summary" role="alert" tabindex="-1"><p>${view.notice}</p></div>` : ""}
 ${view.pages.map((page) => {
   const rows = view.rows.filter((row) => row.pageKey === page.key);
   return html`<h2>${localized(page.title, lang)}</h2>
