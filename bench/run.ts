@@ -7,6 +7,9 @@ type Benchmark = { main(args: readonly string[]): Promise<void> };
 
 const benchmarks: Record<string, () => Promise<Benchmark>> = {
   "write-path": () => import("./write-path.ts"),
+  "form-weight": () => import("./form-weight.ts"),
+  lighthouse: () => import("./lighthouse.ts"),
+  submit: () => import("./submit.ts"),
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -66,8 +66,10 @@ export async function submitApplication(options: SubmitApplicationOptions): Prom
   if (application.submittedAt) {
     return { outcome: "already_submitted", application };
   }
-  // Serialise submissions of one form so a cap of N admits exactly N.
-  await tx.execute(sql`SELECT 1 FROM forms_forms WHERE id = ${application.formId} FOR UPDATE`);
+  if (definition.maxApplications !== undefined) {
+    // Serialise submissions of a capped form so a cap of N admits exactly N; uncapped forms run in parallel.
+    await tx.execute(sql`SELECT 1 FROM forms_forms WHERE id = ${application.formId} FOR UPDATE`);
+  }
   const availability = await formAvailability({ db: tx, tenantId, formId: application.formId, definition });
   if (availability !== "open") {
     return { outcome: "unavailable", reason: availability };

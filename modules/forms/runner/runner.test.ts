@@ -477,4 +477,35 @@ describe("resident form runner", () => {
     expect(draft!.answers["satisfaction"]).toBe("good");
     expect(draft!.formVersionId).toBe(version.id);
   });
+
+  it("admits exactly the cap when several residents submit at the same moment", async () => {
+    await insertPublishedForm(platform.services.database.db, {
+      tenantId,
+      slug: "test-race",
+      definition: { ...surveyForm, maxApplications: 2 },
+    });
+    const drafts = await Promise.all(
+      [0, 1, 2, 3, 4].map(async () => {
+        const started = await post({ cookie: "" }, "/forms/test-race/start", {});
+        const base = started.headers.get("location")!.replace(/\/p\/q1$/, "");
+        const guest = {
+          cookie: cookieOf(started, `tenohira_guest_${base.split("/").at(-1)!.replaceAll("-", "")}`),
+        };
+        await post(guest, `${base}/p/q1`, { satisfaction: "good" });
+        await post(guest, `${base}/p/q2`, {});
+        const key = /name="_idempotency" value="([^"]+)"/.exec(
+          await (await get(guest, `${base}/check`)).text(),
+        )![1]!;
+        return { guest, base, key };
+      }),
+    );
+    const outcomes = await Promise.all(
+      drafts.map(({ guest, base, key }) => post(guest, `${base}/submit`, { _idempotency: key })),
+    );
+    const done = outcomes.filter((response) => response.headers.get("location")!.endsWith("/done"));
+    expect(done).toHaveLength(2);
+    expect(
+      outcomes.filter((response) => response.headers.get("location")!.endsWith("unavailable=full")),
+    ).toHaveLength(3);
+  });
 });
