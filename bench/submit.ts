@@ -1,11 +1,9 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { serve } from "@hono/node-server";
 import { eq } from "drizzle-orm";
 import pg from "pg";
 import { installedModules } from "../app/modules.ts";
@@ -13,17 +11,16 @@ import { type Platform, startPlatform } from "../app/platform.ts";
 import { DEMO_TENANT_SLUG } from "../app/seed-demo.ts";
 import type { Actor } from "../core/audit/actor.ts";
 import { loadConfig } from "../core/config/config.ts";
-import { type Database, type Db, type Driver, openDatabase } from "../core/db/database.ts";
+import type { Db, Driver } from "../core/db/database.ts";
 import { hashSecret } from "../core/identity/auth-flows.ts";
 import { tenants } from "../core/tenancy/schema.ts";
-import { createPostgresDatabase } from "../core/testing/test-database.ts";
 import type { Answers, ProvenanceMap } from "../modules/forms/definition/answers.ts";
 import type { FormDefinition, FormDefinitionInput } from "../modules/forms/definition/form-definition.ts";
 import { submitApplication } from "../modules/forms/operations/submit-application.ts";
 import { newReferenceNumber } from "../modules/forms/reference-number.ts";
 import { applications } from "../modules/forms/schema.ts";
 import { insertPublishedForm } from "../modules/forms/testing.ts";
-import { type PostgresServer, startPostgresServer } from "../scripts/postgres-server.ts";
+import { listen, measure, median, openPglite, openPostgres, round, type Sample } from "./harness.ts";
 
 /**
  * submit: how many resident submissions per second survive the full HTTP path, against the plain insert
@@ -56,8 +53,6 @@ type Options = {
 
 type Side = "insert" | "op" | "http" | "inproc" | "spread";
 const allSides: readonly Side[] = ["insert", "op", "http", "inproc", "spread"];
-
-type Sample = { count: number; seconds: number; perSecond: number; p50Ms: number; p95Ms: number };
 
 /** One submission; `index` counts from 0 within the phase, so it picks the phase's own draft. */
 type Operation = (index: number) => Promise<void>;
@@ -107,105 +102,6 @@ function parseOptions(args: readonly string[]): Options {
 }
 
 const log = (message: string) => process.stderr.write(`[submit] ${message}\n`);
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) {
-    return 0;
-  }
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
-const round = (value: number, digits: number) => Number(value.toFixed(digits));
-
-/**
- * Keeps `concurrency` operations in flight until `durationMs` has passed or `maxRequests` have been
- * started, whichever comes first. Bounded on both counts; the first failure aborts the run.
- */
-async function measure(
-  operation: Operation,
-  { concurrency, durationMs, maxRequests }: { concurrency: number; durationMs: number; maxRequests: number },
-): Promise<Sample> {
-  const latencies: number[] = [];
-  let started = 0;
-  const begin = performance.now();
-  const deadline = begin + durationMs;
-  const lane = async () => {
-    while (started < maxRequests && performance.now() < deadline) {
-      const index = started++;
-      const t0 = performance.now();
-      await operation(index);
-      latencies.push(performance.now() - t0);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, lane));
-  const seconds = (performance.now() - begin) / 1000;
-  latencies.sort((a, b) => a - b);
-  return {
-    count: latencies.length,
-    seconds,
-    perSecond: latencies.length / seconds,
-    p50Ms: percentile(latencies, 0.5),
-    p95Ms: percentile(latencies, 0.95),
-  };
-}
-
-type Target = { database: Database; cleanup(): Promise<void> };
-
-async function openPostgres(): Promise<Target> {
-  let server: PostgresServer | undefined;
-  let serverUrl = process.env["BENCH_DATABASE_URL"] || process.env["TEST_DATABASE_URL"];
-  if (!serverUrl) {
-    log("no BENCH_DATABASE_URL/TEST_DATABASE_URL: starting a throwaway PostgreSQL (fsync=off)");
-    server = await startPostgresServer();
-    serverUrl = server.url;
-  }
-  const { name, url } = await createPostgresDatabase(serverUrl, "bench");
-  const database = await openDatabase({ driver: "postgres", url });
-  const adminUrl = serverUrl;
-  return {
-    database,
-    async cleanup() {
-      await database.close().catch(() => undefined);
-      const dropper = new pg.Client({ connectionString: adminUrl });
-      await dropper.connect();
-      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await dropper.end();
-      server?.stop();
-    },
-  };
-}
-
-async function openPglite(): Promise<Target> {
-  const dir = mkdtempSync(join(tmpdir(), "tenohira-bench-pglite-"));
-  const database = await openDatabase({ driver: "pglite", dataDir: join(dir, "pglite") });
-  return {
-    database,
-    async cleanup() {
-      await database.close().catch(() => undefined);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-async function listen(platform: Platform): Promise<{ server: Server; origin: string }> {
-  return new Promise((resolve) => {
-    const server = serve(
-      { fetch: platform.app.fetch, hostname: "127.0.0.1", port: 0 },
-      (info: AddressInfo) => {
-        const http = server as Server;
-        // Keep idle keep-alive sockets open across the phases (see write-path: ECONNRESET after 5 s idle).
-        http.keepAliveTimeout = 120_000;
-        resolve({ server: http, origin: `http://127.0.0.1:${info.port}` });
-      },
-    );
-  });
-}
 
 const PAGE_KEY = "request";
 
@@ -365,7 +261,7 @@ async function countStatements(work: () => Promise<void>): Promise<string[]> {
 
 async function benchDriver(driver: Driver, options: Options): Promise<void> {
   log(`${driver}: opening`);
-  const target = driver === "postgres" ? await openPostgres() : await openPglite();
+  const target = driver === "postgres" ? await openPostgres(log) : await openPglite();
   const dataDir = mkdtempSync(join(tmpdir(), "tenohira-bench-"));
   let platform: Platform | undefined;
   let server: Server | undefined;

@@ -1,25 +1,21 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { serve } from "@hono/node-server";
 import { and, eq, isNull } from "drizzle-orm";
-import pg from "pg";
 import { installedModules } from "../app/modules.ts";
 import { type Platform, startPlatform } from "../app/platform.ts";
 import { DEMO_PASSWORD } from "../app/seed-demo.ts";
 import { loadConfig } from "../core/config/config.ts";
-import { type Database, type Driver, openDatabase } from "../core/db/database.ts";
+import type { Driver } from "../core/db/database.ts";
 import { SESSION_COOKIE } from "../core/http/middleware.ts";
 import { staffAccounts } from "../core/identity/schema.ts";
 import { readSession } from "../core/identity/sessions.ts";
 import { tenants } from "../core/tenancy/schema.ts";
-import { createPostgresDatabase } from "../core/testing/test-database.ts";
 import { createService } from "../modules/catalog/operations/create-service.ts";
-import { type PostgresServer, startPostgresServer } from "../scripts/postgres-server.ts";
+import { listen, measure, median, openPglite, openPostgres, round, type Sample } from "./harness.ts";
 
 /**
  * write-path: how much of the database's write throughput survives the full HTTP stack.
@@ -47,8 +43,6 @@ type Options = {
 
 type Side = "db" | "http" | "inproc" | "dbauth";
 const allSides: readonly Side[] = ["db", "http", "inproc", "dbauth"];
-
-type Sample = { count: number; seconds: number; perSecond: number; p50Ms: number; p95Ms: number };
 
 type Operation = (sequence: number) => Promise<void>;
 
@@ -100,107 +94,6 @@ function parseOptions(args: readonly string[]): Options {
 
 const log = (message: string) => process.stderr.write(`[write-path] ${message}\n`);
 
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) {
-    return 0;
-  }
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
-const round = (value: number, digits: number) => Number(value.toFixed(digits));
-
-/**
- * Keeps `concurrency` operations in flight until `durationMs` has passed or `maxRequests` have been
- * started, whichever comes first. Bounded on both counts; the first failure aborts the run.
- */
-async function measure(
-  operation: Operation,
-  next: () => number,
-  { concurrency, durationMs, maxRequests }: { concurrency: number; durationMs: number; maxRequests: number },
-): Promise<Sample> {
-  const latencies: number[] = [];
-  let started = 0;
-  const begin = performance.now();
-  const deadline = begin + durationMs;
-  const lane = async () => {
-    while (started < maxRequests && performance.now() < deadline) {
-      started += 1;
-      const t0 = performance.now();
-      await operation(next());
-      latencies.push(performance.now() - t0);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, lane));
-  const seconds = (performance.now() - begin) / 1000;
-  latencies.sort((a, b) => a - b);
-  return {
-    count: latencies.length,
-    seconds,
-    perSecond: latencies.length / seconds,
-    p50Ms: percentile(latencies, 0.5),
-    p95Ms: percentile(latencies, 0.95),
-  };
-}
-
-type Target = { database: Database; cleanup(): Promise<void> };
-
-async function openPostgres(): Promise<Target> {
-  let server: PostgresServer | undefined;
-  let serverUrl = process.env["BENCH_DATABASE_URL"] || process.env["TEST_DATABASE_URL"];
-  if (!serverUrl) {
-    log("no BENCH_DATABASE_URL/TEST_DATABASE_URL: starting a throwaway PostgreSQL (fsync=off)");
-    server = await startPostgresServer();
-    serverUrl = server.url;
-  }
-  const { name, url } = await createPostgresDatabase(serverUrl, "bench");
-  const database = await openDatabase({ driver: "postgres", url });
-  const adminUrl = serverUrl;
-  return {
-    database,
-    async cleanup() {
-      await database.close().catch(() => undefined);
-      const dropper = new pg.Client({ connectionString: adminUrl });
-      await dropper.connect();
-      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await dropper.end();
-      server?.stop();
-    },
-  };
-}
-
-async function openPglite(): Promise<Target> {
-  const dir = mkdtempSync(join(tmpdir(), "tenohira-bench-pglite-"));
-  const database = await openDatabase({ driver: "pglite", dataDir: join(dir, "pglite") });
-  return {
-    database,
-    async cleanup() {
-      await database.close().catch(() => undefined);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-async function listen(platform: Platform): Promise<{ server: Server; origin: string }> {
-  return new Promise((resolve) => {
-    const server = serve(
-      { fetch: platform.app.fetch, hostname: "127.0.0.1", port: 0 },
-      (info: AddressInfo) => {
-        const http = server as Server;
-        // Node closes idle keep-alive sockets after 5 s; the client may reuse one as it closes (ECONNRESET)
-        // after a db-only phase of the same length. Keep them open for the whole run, as a proxy would.
-        http.keepAliveTimeout = 120_000;
-        resolve({ server: http, origin: `http://127.0.0.1:${info.port}` });
-      },
-    );
-  });
-}
-
 async function signIn(origin: string): Promise<Record<string, string>> {
   const response = await fetch(`${origin}/staff/api/session`, {
     method: "POST",
@@ -217,7 +110,7 @@ async function signIn(origin: string): Promise<Record<string, string>> {
 
 async function benchDriver(driver: Driver, options: Options): Promise<void> {
   log(`${driver}: opening`);
-  const target = driver === "postgres" ? await openPostgres() : await openPglite();
+  const target = driver === "postgres" ? await openPostgres(log) : await openPglite();
   const dataDir = mkdtempSync(join(tmpdir(), "tenohira-bench-"));
   let platform: Platform | undefined;
   let server: Server | undefined;
@@ -324,7 +217,7 @@ async function benchDriver(driver: Driver, options: Options): Promise<void> {
       dbauth: withAuth,
     };
     for (const side of options.sides) {
-      await measure(operations[side], next, warmup);
+      await measure(operations[side], warmup, next);
     }
 
     const samples: Record<Side, Sample[]> = { db: [], http: [], inproc: [], dbauth: [] };
@@ -332,7 +225,7 @@ async function benchDriver(driver: Driver, options: Options): Promise<void> {
       // Alternate the order (db, http | http, db | ...) so drift in machine load hits both sides alike.
       const order = repeat % 2 === 0 ? options.sides : [...options.sides].reverse();
       for (const side of order) {
-        const sample = await measure(operations[side], next, limits);
+        const sample = await measure(operations[side], limits, next);
         samples[side].push(sample);
         log(
           `${driver} #${repeat + 1} ${side.padEnd(6)} ${sample.perSecond.toFixed(0).padStart(5)}/s ` +

@@ -1,5 +1,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import type { Actor } from "../../core/audit/actor.ts";
+import type { Db } from "../../core/db/database.ts";
 import type { AppEnv } from "../../core/http/app-env.ts";
 import {
   authorizeStaff,
@@ -285,6 +287,22 @@ async function authorizeNewForm(c: Context<AppEnv>, departmentId: string | null 
   return { staff, owner };
 }
 
+/** What every change of a form's operation takes besides its own fields. */
+type FormChange = { tx: Db; tenantId: string; actor: Actor; formId: string; requestId: string };
+
+/** Authorises `verb` on the form, then runs one operation on it in a transaction with the common options. */
+async function changeForm<T>(
+  c: Context<AppEnv>,
+  verb: string,
+  formId: string,
+  operation: (common: FormChange) => Promise<T>,
+): Promise<T> {
+  const staff = await authorizeOnForm(c, verb, formId);
+  return c.var.services.database.db.transaction((tx) =>
+    operation({ tx, tenantId: c.var.tenant.id, actor: actorOf(staff), formId, requestId: c.var.requestId }),
+  );
+}
+
 // Each handler: validate (by the route), authorise (by the form's department), run one operation, present.
 export const formsStaffApi = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
   .openapi(listForms, async (c) => {
@@ -331,60 +349,24 @@ export const formsStaffApi = new OpenAPIHono<AppEnv>({ defaultHook: validationHo
     return c.json(presentFormDetail(detail), 200);
   })
   .openapi(saveDraft, async (c) => {
-    const { id } = c.req.valid("param");
-    const staff = await authorizeOnForm(c, "forms.form.manage", id);
-    const detail = await c.var.services.database.db.transaction((tx) =>
-      updateFormDraft({
-        tx,
-        tenantId: c.var.tenant.id,
-        actor: actorOf(staff),
-        formId: id,
-        definition: c.req.valid("json").definition,
-        requestId: c.var.requestId,
-      }),
+    const { definition } = c.req.valid("json");
+    const detail = await changeForm(c, "forms.form.manage", c.req.valid("param").id, (common) =>
+      updateFormDraft({ ...common, definition }),
     );
     return c.json(presentFormDetail(detail), 200);
   })
   .openapi(publish, async (c) => {
-    const { id } = c.req.valid("param");
-    const staff = await authorizeOnForm(c, "forms.form.publish", id);
-    const detail = await c.var.services.database.db.transaction((tx) =>
-      publishForm({
-        tx,
-        tenantId: c.var.tenant.id,
-        actor: actorOf(staff),
-        formId: id,
-        requestId: c.var.requestId,
-      }),
-    );
+    const detail = await changeForm(c, "forms.form.publish", c.req.valid("param").id, publishForm);
     return c.json(presentFormDetail(detail), 200);
   })
   .openapi(unpublish, async (c) => {
-    const { id } = c.req.valid("param");
-    const staff = await authorizeOnForm(c, "forms.form.publish", id);
-    const detail = await c.var.services.database.db.transaction((tx) =>
-      unpublishForm({
-        tx,
-        tenantId: c.var.tenant.id,
-        actor: actorOf(staff),
-        formId: id,
-        requestId: c.var.requestId,
-      }),
-    );
+    const detail = await changeForm(c, "forms.form.publish", c.req.valid("param").id, unpublishForm);
     return c.json(presentFormDetail(detail), 200);
   })
   .openapi(duplicate, async (c) => {
-    const { id } = c.req.valid("param");
-    const staff = await authorizeOnForm(c, "forms.form.manage", id);
-    const detail = await c.var.services.database.db.transaction((tx) =>
-      duplicateForm({
-        tx,
-        tenantId: c.var.tenant.id,
-        actor: actorOf(staff),
-        formId: id,
-        slug: c.req.valid("json").slug,
-        requestId: c.var.requestId,
-      }),
+    const { slug } = c.req.valid("json");
+    const detail = await changeForm(c, "forms.form.manage", c.req.valid("param").id, (common) =>
+      duplicateForm({ ...common, slug }),
     );
     return c.json(presentFormDetail(detail), 201);
   })

@@ -1,0 +1,121 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { serve } from "@hono/node-server";
+import pg from "pg";
+import type { Platform } from "../app/platform.ts";
+import { type Database, openDatabase } from "../core/db/database.ts";
+import { createPostgresDatabase } from "../core/testing/test-database.ts";
+import { type PostgresServer, startPostgresServer } from "../scripts/postgres-server.ts";
+
+/** What the throughput benches share: bounded load loops, medians, throwaway databases, a loopback server. */
+
+export type Sample = { count: number; seconds: number; perSecond: number; p50Ms: number; p95Ms: number };
+export type Limits = { concurrency: number; durationMs: number; maxRequests: number };
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) {
+    return 0;
+  }
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+export const round = (value: number, digits: number) => Number(value.toFixed(digits));
+
+/**
+ * Keeps `concurrency` operations in flight until `durationMs` has passed or `maxRequests` have been
+ * started, whichever comes first. Bounded on both counts; the first failure aborts the run. Each call gets
+ * the next index (from `next` when given, so indices stay unique across phases).
+ */
+export async function measure(
+  operation: (index: number) => Promise<void>,
+  { concurrency, durationMs, maxRequests }: Limits,
+  next?: () => number,
+): Promise<Sample> {
+  const latencies: number[] = [];
+  let started = 0;
+  const begin = performance.now();
+  const deadline = begin + durationMs;
+  const lane = async () => {
+    while (started < maxRequests && performance.now() < deadline) {
+      const index = next ? next() : started;
+      started += 1;
+      const t0 = performance.now();
+      await operation(index);
+      latencies.push(performance.now() - t0);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, lane));
+  const seconds = (performance.now() - begin) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    count: latencies.length,
+    seconds,
+    perSecond: latencies.length / seconds,
+    p50Ms: percentile(latencies, 0.5),
+    p95Ms: percentile(latencies, 0.95),
+  };
+}
+
+export type Target = { database: Database; cleanup(): Promise<void> };
+
+/** A new database on BENCH_DATABASE_URL / TEST_DATABASE_URL, or on a throwaway server started here. */
+export async function openPostgres(log: (message: string) => void): Promise<Target> {
+  let server: PostgresServer | undefined;
+  let serverUrl = process.env["BENCH_DATABASE_URL"] || process.env["TEST_DATABASE_URL"];
+  if (!serverUrl) {
+    log("no BENCH_DATABASE_URL/TEST_DATABASE_URL: starting a throwaway PostgreSQL (fsync=off)");
+    server = await startPostgresServer();
+    serverUrl = server.url;
+  }
+  const { name, url } = await createPostgresDatabase(serverUrl, "bench");
+  const database = await openDatabase({ driver: "postgres", url });
+  const adminUrl = serverUrl;
+  return {
+    database,
+    async cleanup() {
+      await database.close().catch(() => undefined);
+      const dropper = new pg.Client({ connectionString: adminUrl });
+      await dropper.connect();
+      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await dropper.end();
+      server?.stop();
+    },
+  };
+}
+
+export async function openPglite(): Promise<Target> {
+  const dir = mkdtempSync(join(tmpdir(), "tenohira-bench-pglite-"));
+  const database = await openDatabase({ driver: "pglite", dataDir: join(dir, "pglite") });
+  return {
+    database,
+    async cleanup() {
+      await database.close().catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The platform on a real HTTP server on a free loopback port. */
+export async function listen(platform: Platform): Promise<{ server: Server; origin: string }> {
+  return new Promise((resolve) => {
+    const server = serve(
+      { fetch: platform.app.fetch, hostname: "127.0.0.1", port: 0 },
+      (info: AddressInfo) => {
+        const http = server as Server;
+        // Node closes idle keep-alive sockets after 5 s; the client may reuse one as it closes (ECONNRESET)
+        // after a db-only phase of the same length. Keep them open for the whole run, as a proxy would.
+        http.keepAliveTimeout = 120_000;
+        resolve({ server: http, origin: `http://127.0.0.1:${info.port}` });
+      },
+    );
+  });
+}
