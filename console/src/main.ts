@@ -1,5 +1,6 @@
 // The staff console: a small client of /staff/api. No framework; every view is built with `h` below.
 // The CSP allows no inline styles, so nothing here sets `style`: all looks come from console.css.
+import { isFormsPath, renderFormsView } from "./forms-builder.ts";
 
 type Me = { id: string; email: string; displayName: string; role: string; csrfToken: string };
 type Problem = {
@@ -271,14 +272,18 @@ async function signIn(form: HTMLFormElement, alert: HTMLElement, button: HTMLBut
 
 // ── Dashboard ────────────────────────────────────────────────────────────────────────────────────
 
-type View = "services" | "jobs" | "audit";
+type View = "services" | "forms" | "jobs" | "audit";
 const views: Record<View, { ja: string; en: string }> = {
   services: { ja: "手続き", en: "Services" },
+  forms: { ja: "申請フォーム", en: "Forms" },
   jobs: { ja: "ジョブ", en: "Jobs" },
   audit: { ja: "監査ログ", en: "Audit log" },
 };
 
 function viewFromPath(): View {
+  if (isFormsPath(location.pathname)) {
+    return "forms";
+  }
   const last = location.pathname.replace(/\/$/, "").split("/").pop();
   return last === "jobs" || last === "audit" ? last : "services";
 }
@@ -608,7 +613,8 @@ async function renderDashboard(view: View, push = true): Promise<void> {
     renderSignIn();
     return;
   }
-  if (push && viewFromPath() !== view) {
+  // The forms tab always leads to the list of forms, even from deeper in the builder.
+  if (push && (viewFromPath() !== view || view === "forms")) {
     history.pushState(null, "", `/staff/${view}`);
   }
   document.title = `${views[view].ja} | 職員用画面 | てのひら市役所`;
@@ -647,6 +653,10 @@ async function renderDashboard(view: View, push = true): Promise<void> {
       }),
     ),
   );
+  if (view === "forms") {
+    await renderFormsView({ main, me, signedOut: renderSignIn });
+    return;
+  }
   const panel =
     view === "services" ? await servicesPanel() : view === "jobs" ? await jobsPanel() : await auditPanel();
   if (!me) {
