@@ -508,4 +508,40 @@ describe("resident form runner", () => {
       outcomes.filter((response) => response.headers.get("location")!.endsWith("unavailable=full")),
     ).toHaveLength(3);
   });
+
+  it("shows staff-authored text as text, so a form can never inject script into a resident's page", async () => {
+    await insertPublishedForm(platform.services.database.db, {
+      tenantId,
+      slug: "test-escape",
+      definition: {
+        schema_version: 1,
+        title: { ja: "<script>alert('title')</script>" },
+        assuranceLevel: "none",
+        pages: [
+          {
+            key: "q1",
+            title: { ja: "<b>page</b>" },
+            fields: [
+              { key: "intro", type: "info", text: { ja: '<img src=x onerror="alert(1)">\n\n二段落目' } },
+              {
+                key: "answer",
+                type: "text",
+                label: { ja: "<script>alert('label')</script>" },
+                hint: { ja: '"><svg onload=alert(1)>' },
+              },
+            ],
+          },
+        ],
+      },
+    });
+    const started = await post({ cookie: "" }, "/forms/test-escape/start", {});
+    const base = started.headers.get("location")!;
+    const guest = { cookie: cookieOf(started, `tenohira_guest_${base.split("/")[4]!.replaceAll("-", "")}`) };
+    const html = await (await get(guest, base)).text();
+    expect(html).not.toContain("<script>alert");
+    expect(html).not.toContain("<img src=x");
+    expect(html).not.toContain("<svg onload");
+    expect(html).toContain("&lt;script&gt;alert(&#39;label&#39;)&lt;/script&gt;");
+    expect(html).toContain("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;</p><p>二段落目");
+  });
 });
