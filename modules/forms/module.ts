@@ -1,5 +1,5 @@
 import { defineModule } from "../../core/module.ts";
-import { renderReceiptJob } from "./jobs.ts";
+import { discardDraftsOfDeletedResident, discardExpiredDraftsJob, renderReceiptJob } from "./jobs.ts";
 import { formsMessages } from "./messages.ts";
 import { formsPages } from "./pages.ts";
 import { importPostalCodesCommand } from "./postal-codes/command.ts";
@@ -14,7 +14,8 @@ export const formsModule = defineModule({
   migrations: new URL("./migrations/", import.meta.url),
   pages: formsPages,
   staffApi: formsStaffApi,
-  jobs: [renderReceiptJob],
+  jobs: [renderReceiptJob, discardExpiredDraftsJob],
+  subscribers: [discardDraftsOfDeletedResident],
   residentRecords: applicationRecords,
   commands: [importPostalCodesCommand],
   permissions: [

@@ -544,4 +544,71 @@ describe("resident form runner", () => {
     expect(html).toContain("&lt;script&gt;alert(&#39;label&#39;)&lt;/script&gt;");
     expect(html).toContain("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;</p><p>二段落目");
   });
+
+  it("discards unfinished applications and their files when the resident deletes the account or a guest's key expires", async () => {
+    const db = platform.services.database.db;
+    const resident = await platform.signInResident("leaving@example.jp");
+    const first = await start(resident, "test-certificate");
+    const base = first.replace(/\/p\/applicant$/, "");
+    await post(resident, first, validApplicant);
+    await post(resident, `${base}/p/family`, { "members.count": "0" });
+    const form = new FormData();
+    form.append("_csrf", resident.csrf);
+    form.append("_action", "upload:id_photo");
+    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: "#000" } })
+      .png()
+      .toBuffer();
+    form.append("id_photo", new File([png], "card.png", { type: "image/png" }));
+    await platform.request(`http://localhost${base}/p/documents`, {
+      method: "POST",
+      headers: { cookie: resident.cookie },
+      body: form,
+    });
+    const [attached] = await db
+      .select()
+      .from(attachments)
+      .where(eq(attachments.applicationId, base.split("/").at(-1)!));
+    const [file] = await db.select().from(storedFiles).where(eq(storedFiles.id, attached!.fileId));
+
+    const deleted = await platform.request("http://localhost/my/delete", {
+      method: "POST",
+      headers: { cookie: resident.cookie },
+      body: new URLSearchParams({ _csrf: resident.csrf, confirm: "yes" }),
+    });
+    expect(deleted.status).toBe(200);
+    await platform.worker.drain();
+    expect(
+      await db
+        .select()
+        .from(applications)
+        .where(eq(applications.id, base.split("/").at(-1)!)),
+    ).toEqual([]);
+    expect(await db.select().from(storedFiles).where(eq(storedFiles.id, file!.id))).toEqual([]);
+    expect(await platform.services.storage.get(file!.storageKey)).toBeNull();
+
+    // A guest's draft past its resume date goes too; a submitted guest application stays.
+    const guestStart = await post({ cookie: "" }, "/forms/test-survey/start", {});
+    const guestId = guestStart.headers.get("location")!.split("/")[4]!;
+    await db
+      .update(applications)
+      .set({ resumeExpiresAt: new Date(Date.now() - 1000) })
+      .where(eq(applications.id, guestId));
+    const { discardDrafts } = await import("../operations/discard-drafts.ts");
+    const count = await discardDrafts({
+      services: platform.services,
+      tenantId,
+      actor: { type: "system", id: null },
+      of: { expiredBefore: new Date() },
+    });
+    expect(count).toBeGreaterThanOrEqual(1);
+    expect(await db.select().from(applications).where(eq(applications.id, guestId))).toEqual([]);
+    const submittedGuests = await db
+      .select()
+      .from(applications)
+      .where(
+        eq(applications.formId, (await db.select().from(forms).where(eq(forms.slug, "test-survey")))[0]!.id),
+      );
+    expect(submittedGuests.every((a) => a.submittedAt !== null)).toBe(true);
+    expect(submittedGuests.length).toBeGreaterThanOrEqual(1);
+  });
 });
