@@ -94,7 +94,11 @@ export async function startDemoIdentity(options: {
         .set(values)
         .where(and(eq(identityProviders.tenantId, tenant.id), eq(identityProviders.kind, kind)));
     } else {
-      await db.insert(identityProviders).values({ tenantId: tenant.id, kind, ...values });
+      // Two demo processes starting at once both find no row: the second insert updates instead of failing.
+      await db
+        .insert(identityProviders)
+        .values({ tenantId: tenant.id, kind, ...values })
+        .onConflictDoUpdate({ target: [identityProviders.tenantId, identityProviders.kind], set: values });
     }
   }
   return provider;

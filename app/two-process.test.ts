@@ -46,6 +46,15 @@ describe.skipIf(testDriver !== "postgres")(
     }, 120_000);
 
     afterAll(async () => {
+      for (const [name, process] of [
+        ["A", a],
+        ["B", b],
+      ] as const) {
+        if (process?.child.exitCode !== null && process?.child.exitCode !== undefined) {
+          // A process that died during the tests explains every failure after it: show why.
+          console.error(`process ${name} exited with ${process.child.exitCode}:\n${process.output()}`);
+        }
+      }
       await Promise.all([a?.stop(), b?.stop()]);
       await sink?.close();
       await target?.drop();

@@ -469,6 +469,17 @@ describe("the form builder in Chromium", () => {
       await page.getByLabel("比べる先").selectOption("draft");
       await page.getByRole("button", { name: /比べる Compare/ }).click();
       await eventually(() => page.locator("#diff-status").textContent()).toContain("0件の違い");
+
+      // What the manager published is live for residents at once, on a phone, as version 2.
+      const phone = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: "ja-JP" });
+      try {
+        const resident = await phone.newPage();
+        await resident.goto(`${server.baseUrl}/forms/houkago-club-2026`);
+        await resident.getByRole("heading", { level: 1, name: "放課後児童クラブ入所申込" }).waitFor();
+        expect(await resident.getByRole("button", { name: "申請を始める" }).count()).toBe(1);
+      } finally {
+        await phone.close();
+      }
     } finally {
       errors = await closeConsole(page);
     }
