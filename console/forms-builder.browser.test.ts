@@ -628,8 +628,15 @@ describe("the form builder in Chromium", () => {
       await eventually(() => page.locator("#fb-status").textContent()).toContain("公開を停止しました");
       expect(await page.locator(".editor-facts").textContent()).toContain("公開停止");
       await page.getByRole("link", { name: /一覧/ }).first().click();
-      const rows = await page.getByRole("table").locator("tbody tr").allTextContents();
-      expect(rows.filter((row) => row.includes("住民票の写し交付申請")).length).toBeGreaterThanOrEqual(4);
+      // The list loads after the click: wait for its rows rather than reading an empty table.
+      await expect
+        .poll(
+          async () =>
+            (await page.getByRole("table").locator("tbody tr").allTextContents()).filter((row) =>
+              row.includes("住民票の写し交付申請"),
+            ).length,
+        )
+        .toBeGreaterThanOrEqual(4);
     } finally {
       errors = await closeConsole(page);
     }
