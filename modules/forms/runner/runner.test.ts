@@ -611,4 +611,22 @@ describe("resident form runner", () => {
     expect(submittedGuests.every((a) => a.submittedAt !== null)).toBe(true);
     expect(submittedGuests.length).toBeGreaterThanOrEqual(1);
   });
+
+  it("records that an application came through LINE's in-app browser", async () => {
+    const lineBrowser =
+      "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Safari Line/14.9.0";
+    const started = await post({ cookie: "" }, "/forms/test-survey/start", {}, { "user-agent": lineBrowser });
+    const id = started.headers.get("location")!.split("/")[4]!;
+    const [row] = await platform.services.database.db
+      .select()
+      .from(applications)
+      .where(eq(applications.id, id));
+    expect(row!.channel).toBe("line");
+    const web = await post({ cookie: "" }, "/forms/test-survey/start", {});
+    const [webRow] = await platform.services.database.db
+      .select()
+      .from(applications)
+      .where(eq(applications.id, web.headers.get("location")!.split("/")[4]!));
+    expect(webRow!.channel).toBe("web");
+  });
 });
