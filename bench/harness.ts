@@ -3,10 +3,11 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parseArgs } from "node:util";
 import { serve } from "@hono/node-server";
 import pg from "pg";
 import type { Platform } from "../app/platform.ts";
-import { type Database, openDatabase } from "../core/db/database.ts";
+import { type Database, type Driver, openDatabase } from "../core/db/database.ts";
 import { createPostgresDatabase } from "../core/testing/test-database.ts";
 import { type PostgresServer, startPostgresServer } from "../scripts/postgres-server.ts";
 
@@ -118,4 +119,69 @@ export async function listen(platform: Platform): Promise<{ server: Server; orig
       },
     );
   });
+}
+
+export type LoadOptions<Side extends string> = {
+  drivers: Driver[];
+  concurrency: number;
+  warmupMs: number;
+  durationMs: number;
+  maxRequests: number;
+  repeats: number;
+  /** The sides to measure, in the bench's own order. */
+  sides: Side[];
+};
+
+/**
+ * The command line every throughput bench takes: --driver, --concurrency, --warmup-ms, --duration-ms,
+ * --max-requests, --repeats and --sides, with the bench's own defaults and sides.
+ */
+export function parseLoadOptions<Side extends string>(
+  args: readonly string[],
+  bench: {
+    allSides: readonly Side[];
+    defaults: Record<"warmup-ms" | "duration-ms" | "max-requests" | "sides", string>;
+  },
+): LoadOptions<Side> {
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      driver: { type: "string", default: "postgres,pglite" },
+      concurrency: { type: "string", default: "8" },
+      "warmup-ms": { type: "string", default: bench.defaults["warmup-ms"] },
+      "duration-ms": { type: "string", default: bench.defaults["duration-ms"] },
+      "max-requests": { type: "string", default: bench.defaults["max-requests"] },
+      repeats: { type: "string", default: "3" },
+      sides: { type: "string", default: bench.defaults.sides },
+    },
+    strict: true,
+  });
+  const positive = (name: string, text: string): number => {
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 1) {
+      throw new Error(`--${name} must be a positive integer, got ${text}`);
+    }
+    return value;
+  };
+  const drivers = values.driver.split(",").map((d) => d.trim());
+  for (const driver of drivers) {
+    if (driver !== "postgres" && driver !== "pglite") {
+      throw new Error(`--driver takes postgres and/or pglite, got ${driver}`);
+    }
+  }
+  const sides = values.sides.split(",").map((side) => side.trim());
+  for (const side of sides) {
+    if (!bench.allSides.includes(side as Side)) {
+      throw new Error(`--sides takes ${bench.allSides.join(", ")}, got ${side}`);
+    }
+  }
+  return {
+    drivers: drivers as Driver[],
+    concurrency: positive("concurrency", values.concurrency),
+    warmupMs: positive("warmup-ms", values["warmup-ms"]),
+    durationMs: positive("duration-ms", values["duration-ms"]),
+    maxRequests: positive("max-requests", values["max-requests"]),
+    repeats: positive("repeats", values.repeats),
+    sides: bench.allSides.filter((side) => sides.includes(side)),
+  };
 }

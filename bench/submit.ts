@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { eq } from "drizzle-orm";
 import pg from "pg";
 import { installedModules } from "../app/modules.ts";
@@ -20,7 +19,17 @@ import { submitApplication } from "../modules/forms/operations/submit-applicatio
 import { newReferenceNumber } from "../modules/forms/reference-number.ts";
 import { applications } from "../modules/forms/schema.ts";
 import { insertPublishedForm } from "../modules/forms/testing.ts";
-import { listen, measure, median, openPglite, openPostgres, round, type Sample } from "./harness.ts";
+import {
+  type LoadOptions,
+  listen,
+  measure,
+  median,
+  openPglite,
+  openPostgres,
+  parseLoadOptions,
+  round,
+  type Sample,
+} from "./harness.ts";
 
 /**
  * submit: how many resident submissions per second survive the full HTTP path, against the plain insert
@@ -36,20 +45,12 @@ import { listen, measure, median, openPglite, openPostgres, round, type Sample }
  * repeats are reported, as in write-path.
  */
 
-type Options = {
-  drivers: Driver[];
-  concurrency: number;
-  warmupMs: number;
-  durationMs: number;
-  maxRequests: number;
-  repeats: number;
-  /**
-   * insert, op and http (all needed for the JSON line); for diagnosis, inproc (the http request through
-   * app.request(): no server, socket or client) and spread (op with the drafts spread over one form per
-   * request in flight, so no two concurrent submissions wait for the same form's row lock).
-   */
-  sides: Side[];
-};
+/**
+ * The load options (bench/harness.ts). Sides: insert, op and http (all needed for the JSON line); for diagnosis, inproc (the http request through
+ * app.request(): no server, socket or client) and spread (op with the drafts spread over one form per
+ * request in flight, so no two concurrent submissions wait for the same form's row lock).
+ */
+type Options = LoadOptions<Side>;
 
 type Side = "insert" | "op" | "http" | "inproc" | "spread";
 const allSides: readonly Side[] = ["insert", "op", "http", "inproc", "spread"];
@@ -58,47 +59,10 @@ const allSides: readonly Side[] = ["insert", "op", "http", "inproc", "spread"];
 type Operation = (index: number) => Promise<void>;
 
 function parseOptions(args: readonly string[]): Options {
-  const { values } = parseArgs({
-    args: [...args],
-    options: {
-      driver: { type: "string", default: "postgres,pglite" },
-      concurrency: { type: "string", default: "8" },
-      "warmup-ms": { type: "string", default: "2000" },
-      "duration-ms": { type: "string", default: "4000" },
-      "max-requests": { type: "string", default: "1500" },
-      repeats: { type: "string", default: "3" },
-      sides: { type: "string", default: "insert,op,http" },
-    },
-    strict: true,
+  return parseLoadOptions(args, {
+    allSides,
+    defaults: { "warmup-ms": "2000", "duration-ms": "4000", "max-requests": "1500", sides: "insert,op,http" },
   });
-  const positive = (name: string, text: string): number => {
-    const value = Number(text);
-    if (!Number.isInteger(value) || value < 1) {
-      throw new Error(`--${name} must be a positive integer, got ${text}`);
-    }
-    return value;
-  };
-  const drivers = values.driver.split(",").map((d) => d.trim());
-  for (const driver of drivers) {
-    if (driver !== "postgres" && driver !== "pglite") {
-      throw new Error(`--driver takes postgres and/or pglite, got ${driver}`);
-    }
-  }
-  const sides = values.sides.split(",").map((side) => side.trim());
-  for (const side of sides) {
-    if (!allSides.includes(side as Side)) {
-      throw new Error(`--sides takes ${allSides.join(", ")}, got ${side}`);
-    }
-  }
-  return {
-    drivers: drivers as Driver[],
-    concurrency: positive("concurrency", values.concurrency),
-    warmupMs: positive("warmup-ms", values["warmup-ms"]),
-    durationMs: positive("duration-ms", values["duration-ms"]),
-    maxRequests: positive("max-requests", values["max-requests"]),
-    repeats: positive("repeats", values.repeats),
-    sides: allSides.filter((side) => sides.includes(side)),
-  };
 }
 
 const log = (message: string) => process.stderr.write(`[submit] ${message}\n`);

@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { and, eq, isNull } from "drizzle-orm";
 import { installedModules } from "../app/modules.ts";
 import { type Platform, startPlatform } from "../app/platform.ts";
@@ -15,7 +14,17 @@ import { staffAccounts } from "../core/identity/schema.ts";
 import { readSession } from "../core/identity/sessions.ts";
 import { tenants } from "../core/tenancy/schema.ts";
 import { createService } from "../modules/catalog/operations/create-service.ts";
-import { listen, measure, median, openPglite, openPostgres, round, type Sample } from "./harness.ts";
+import {
+  type LoadOptions,
+  listen,
+  measure,
+  median,
+  openPglite,
+  openPostgres,
+  parseLoadOptions,
+  round,
+  type Sample,
+} from "./harness.ts";
 
 /**
  * write-path: how much of the database's write throughput survives the full HTTP stack.
@@ -26,20 +35,12 @@ import { listen, measure, median, openPglite, openPostgres, round, type Sample }
  * (db, http, http, db, ...) and the median of the repeats is reported, so machine noise hits both.
  */
 
-type Options = {
-  drivers: Driver[];
-  concurrency: number;
-  warmupMs: number;
-  durationMs: number;
-  maxRequests: number;
-  repeats: number;
-  /**
-   * Which sides to measure: db and http (both needed for the JSON line); for diagnosis, inproc
-   * (app.request() without a socket: the app without the HTTP server and client) and dbauth (db plus the
-   * two lookups every staff request makes first: the session and the staff member).
-   */
-  sides: Side[];
-};
+/**
+ * The load options (bench/harness.ts). Sides: db and http (both needed for the JSON line); for diagnosis, inproc
+ * (app.request() without a socket: the app without the HTTP server and client) and dbauth (db plus the
+ * two lookups every staff request makes first: the session and the staff member).
+ */
+type Options = LoadOptions<Side>;
 
 type Side = "db" | "http" | "inproc" | "dbauth";
 const allSides: readonly Side[] = ["db", "http", "inproc", "dbauth"];
@@ -49,47 +50,10 @@ type Operation = (sequence: number) => Promise<void>;
 const ADMIN_EMAIL = "admin@tenohira.localhost";
 
 function parseOptions(args: readonly string[]): Options {
-  const { values } = parseArgs({
-    args: [...args],
-    options: {
-      driver: { type: "string", default: "postgres,pglite" },
-      concurrency: { type: "string", default: "8" },
-      "warmup-ms": { type: "string", default: "3000" },
-      "duration-ms": { type: "string", default: "5000" },
-      "max-requests": { type: "string", default: "2000" },
-      repeats: { type: "string", default: "3" },
-      sides: { type: "string", default: "db,http" },
-    },
-    strict: true,
+  return parseLoadOptions(args, {
+    allSides,
+    defaults: { "warmup-ms": "3000", "duration-ms": "5000", "max-requests": "2000", sides: "db,http" },
   });
-  const positive = (name: string, text: string): number => {
-    const value = Number(text);
-    if (!Number.isInteger(value) || value < 1) {
-      throw new Error(`--${name} must be a positive integer, got ${text}`);
-    }
-    return value;
-  };
-  const drivers = values.driver.split(",").map((d) => d.trim());
-  for (const driver of drivers) {
-    if (driver !== "postgres" && driver !== "pglite") {
-      throw new Error(`--driver takes postgres and/or pglite, got ${driver}`);
-    }
-  }
-  const sides = values.sides.split(",").map((side) => side.trim());
-  for (const side of sides) {
-    if (!allSides.includes(side as Side)) {
-      throw new Error(`--sides takes ${allSides.join(", ")}, got ${side}`);
-    }
-  }
-  return {
-    drivers: drivers as Driver[],
-    concurrency: positive("concurrency", values.concurrency),
-    warmupMs: positive("warmup-ms", values["warmup-ms"]),
-    durationMs: positive("duration-ms", values["duration-ms"]),
-    maxRequests: positive("max-requests", values["max-requests"]),
-    repeats: positive("repeats", values.repeats),
-    sides: allSides.filter((side) => sides.includes(side)),
-  };
 }
 
 const log = (message: string) => process.stderr.write(`[write-path] ${message}\n`);

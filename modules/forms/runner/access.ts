@@ -16,6 +16,24 @@ import {
   formVersions,
 } from "../schema.ts";
 
+const parsedVersions = new Map<string, FormDefinition>();
+
+/**
+ * A version's definition, parsed once per process: versions never change, so every later request for the
+ * same version reuses it. The map is bounded (oldest out first); a city has a few hundred live versions.
+ */
+function definitionOf(version: FormVersion): FormDefinition {
+  let definition = parsedVersions.get(version.id);
+  if (!definition) {
+    definition = FormDefinition.parse(version.definition);
+    parsedVersions.set(version.id, definition);
+    if (parsedVersions.size > 1000) {
+      parsedVersions.delete(parsedVersions.keys().next().value!);
+    }
+  }
+  return definition;
+}
+
 export type LiveForm = { form: Form; version: FormVersion; definition: FormDefinition };
 
 /** A published form of this city by slug, with the version residents start now; 404 otherwise. */
@@ -28,7 +46,7 @@ export async function findLiveForm(c: Context<AppEnv>, slug: string): Promise<Li
   if (!row) {
     throw problems.notFound();
   }
-  return { ...row, definition: FormDefinition.parse(row.version.definition) };
+  return { ...row, definition: definitionOf(row.version) };
 }
 
 const guestCookie = (applicationId: string) => `tenohira_guest_${applicationId.replaceAll("-", "")}`;
@@ -80,7 +98,7 @@ export async function openApplication(
   if (!row) {
     throw problems.notFound();
   }
-  const definition = FormDefinition.parse(row.version.definition);
+  const definition = definitionOf(row.version);
   if (row.application.residentId) {
     const level = definition.assuranceLevel === "none" ? "email" : definition.assuranceLevel;
     const resident = requireResident(c, level);
