@@ -14,7 +14,11 @@ export function fieldErrors(issues: readonly core.$ZodIssue[]): ProblemFieldErro
   }));
 }
 
+/** A custom check may carry its own Japanese as `params.ja`; zod's locale covers the built-in checks. */
 function inJapanese(issue: core.$ZodIssue): string {
+  if (issue.code === "custom" && typeof issue.params?.["ja"] === "string") {
+    return issue.params["ja"];
+  }
   const message = japanese.localeError(issue as unknown as core.$ZodRawIssue);
   return (typeof message === "string" ? message : message?.message) ?? issue.message;
 }

@@ -263,7 +263,7 @@ const FormDefinitionShape = z.strictObject({
   pages: z.array(Page).min(1).max(30),
 });
 
-/** A whole form, with cross-checks the shape alone cannot express. */
+/** A whole form, with cross-checks the shape alone cannot express (messages in English, `params.ja` in Japanese). */
 export const FormDefinition = FormDefinitionShape.superRefine((form, ctx) => {
   const keys = new Set<string>();
   const pageKeys = form.pages.map((p) => p.key);
@@ -274,6 +274,7 @@ export const FormDefinition = FormDefinitionShape.superRefine((form, ctx) => {
           code: "custom",
           path: ["pages", pageIndex, "fields", fieldIndex, "key"],
           message: `Field key ${field.key} is used twice`,
+          params: { ja: `項目キー「${field.key}」が重複しています` },
         });
       }
       keys.add(field.key);
@@ -285,6 +286,7 @@ export const FormDefinition = FormDefinitionShape.superRefine((form, ctx) => {
               code: "custom",
               path: ["pages", pageIndex, "fields", fieldIndex],
               message: `Field key ${member.key} is used twice in group ${field.key}`,
+              params: { ja: `グループ「${field.key}」の中で項目キー「${member.key}」が重複しています` },
             });
           }
           inner.add(member.key);
@@ -294,6 +296,7 @@ export const FormDefinition = FormDefinitionShape.superRefine((form, ctx) => {
             code: "custom",
             path: ["pages", pageIndex, "fields", fieldIndex],
             message: "minItems is above maxItems",
+            params: { ja: "最少件数が最多件数を超えています" },
           });
         }
       }
@@ -305,16 +308,27 @@ export const FormDefinition = FormDefinitionShape.superRefine((form, ctx) => {
           code: "custom",
           path: ["pages", pageIndex, "next"],
           message: `Skip target ${rule.goTo} must be a later page`,
+          params: { ja: `分岐先「${rule.goTo}」は後のページでなければなりません` },
         });
       }
     }
   });
   if (new Set(pageKeys).size !== pageKeys.length) {
-    ctx.addIssue({ code: "custom", path: ["pages"], message: "Page keys must be unique" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["pages"],
+      message: "Page keys must be unique",
+      params: { ja: "ページのキーが重複しています" },
+    });
   }
   // "check" names the check-answers step in skip rules and saved progress, so no page may take it.
   if (pageKeys.includes("check")) {
-    ctx.addIssue({ code: "custom", path: ["pages"], message: "Page key check is reserved" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["pages"],
+      message: "Page key check is reserved",
+      params: { ja: "ページのキー「check」は確認画面のために予約されています" },
+    });
   }
   form.pages.forEach((page, pageIndex) => {
     page.fields.forEach((field, fieldIndex) => {
@@ -325,13 +339,19 @@ export const FormDefinition = FormDefinitionShape.superRefine((form, ctx) => {
             code: "custom",
             path: ["pages", pageIndex, "fields", fieldIndex, "fillsAddress"],
             message: "fillsAddress must name an address field on the same page",
+            params: { ja: "住所の自動入力先は同じページの住所項目にしてください" },
           });
         }
       }
     });
   });
   if (form.opensAt && form.closesAt && form.opensAt >= form.closesAt) {
-    ctx.addIssue({ code: "custom", path: ["closesAt"], message: "closesAt must be after opensAt" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["closesAt"],
+      message: "closesAt must be after opensAt",
+      params: { ja: "受付終了日時は受付開始日時より後にしてください" },
+    });
   }
 });
 export type FormDefinition = z.infer<typeof FormDefinition>;

@@ -3,23 +3,10 @@ import { problems } from "../../../core/http/problem.ts";
 import { fieldErrors } from "../../../core/http/validation.ts";
 
 /**
- * Japanese for the cross-checks of form-definition.ts, whose messages are English only (zod's Japanese
- * locale would say just 「無効な入力」).
+ * Japanese for the few built-in checks whose zod Japanese is only 「無効な入力」 (the definition's own
+ * cross-checks carry their Japanese in `params.ja`, see core/http/validation.ts).
  */
 const customJapanese: [RegExp, (match: RegExpMatchArray) => string][] = [
-  [
-    /^Field key (\S+) is used twice in group (\S+)$/,
-    (m) => `グループ「${m[2]}」の中で項目キー「${m[1]}」が重複しています`,
-  ],
-  [/^Field key (\S+) is used twice$/, (m) => `項目キー「${m[1]}」が重複しています`],
-  [/^minItems is above maxItems$/, () => "最少件数が最多件数を超えています"],
-  [/^Skip target (\S+) must be a later page$/, (m) => `分岐先「${m[1]}」は後のページでなければなりません`],
-  [/^Page keys must be unique$/, () => "ページのキーが重複しています"],
-  [
-    /^fillsAddress must name an address field on the same page$/,
-    () => "住所の自動入力先は同じページの住所項目にしてください",
-  ],
-  [/^closesAt must be after opensAt$/, () => "受付終了日時は受付開始日時より後にしてください"],
   [
     /^lowercase letters, digits and _, starting with a letter$/,
     () => "キーは英小文字で始め、英小文字・数字・_ で書いてください",
