@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { caseServiceSettings } from "../core/cases/schema.ts";
 import type { Database } from "../core/db/database.ts";
 import { hashPassword } from "../core/identity/passwords.ts";
 import { departments, type StaffRole, staffAccounts } from "../core/identity/schema.ts";
@@ -62,6 +63,18 @@ const demoDepartments = [
   },
 ] as const;
 
+const demoSlas = [
+  { serviceKey: "juminhyo", ja: "住民票の写し交付申請", en: "Copy of the certificate of residence", days: 3 },
+  { serviceKey: "sodai-gomi", ja: "粗大ごみ収集申込", en: "Oversized garbage collection", days: 5 },
+  {
+    serviceKey: "hokago-club",
+    ja: "放課後児童クラブ入所申込",
+    en: "After-school club application",
+    days: 10,
+  },
+  { serviceKey: "hoikusho", ja: "保育所等入所申込", en: "Nursery school application", days: 20 },
+];
+
 /**
  * Creates the fictional てのひら市 (code 990019: prefecture 99 does not exist, the check digit is valid)
  * when the install has no tenant yet. Returns false when there was already one.
@@ -119,6 +132,18 @@ export async function seedDemoCity(database: Database, modules: readonly ModuleM
       .returning({ id: staffAccounts.id, email: staffAccounts.email });
     for (const module of modules) {
       await module.seed?.({ tx, tenant: tenant!, departmentIds });
+    }
+    // The work queue's deadlines (SLA, in business days) for the demo forms, keyed by form slug.
+    if (modules.some((m) => m.id === "forms")) {
+      await tx.insert(caseServiceSettings).values(
+        demoSlas.map((sla) => ({
+          tenantId: tenant!.id,
+          serviceKey: sla.serviceKey,
+          titleJa: sla.ja,
+          titleEn: sla.en,
+          slaBusinessDays: sla.days,
+        })),
+      );
     }
     // Operators are named for services, which exist only once the catalog has seeded.
     for (const staff of demoStaff.filter((s) => s.services && modules.some((m) => m.id === "catalog"))) {

@@ -10,6 +10,7 @@ const benchmarks: Record<string, () => Promise<Benchmark>> = {
   "form-weight": () => import("./form-weight.ts"),
   lighthouse: () => import("./lighthouse.ts"),
   submit: () => import("./submit.ts"),
+  "search-recall": () => import("./search-recall.ts"),
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -128,4 +128,44 @@ export const corePermissions: PermissionDefinition[] = [
       en: "See residents' personal data (recorded)",
     },
   },
+  {
+    verb: "core.webhooks.manage",
+    roles: [],
+    description: {
+      ja: "基幹系システムへのWebhook送信先を管理し、配信記録を見る",
+      en: "Manage webhook endpoints for the city's core systems and see their deliveries",
+    },
+  },
+  {
+    verb: "cases.case.read",
+    roles: ["department_manager", "staff", "read_only", "operator"],
+    scope: "department",
+    description: {
+      ja: "受付した案件（申請など）の一覧と内容を見る（記録されます）",
+      en: "See the work queue and its cases (recorded)",
+    },
+  },
+  {
+    verb: "cases.case.process",
+    roles: ["department_manager", "staff"],
+    scope: "department",
+    description: {
+      ja: "案件の状態変更・担当割当・メモ・申請者へのメッセージ",
+      en: "Change case status, assign cases, write memos and message residents",
+    },
+  },
+  {
+    verb: "cases.case.export",
+    roles: ["department_manager"],
+    scope: "department",
+    description: {
+      ja: "案件の一覧をCSV・Excelで書き出す（記録されます）",
+      en: "Export cases as CSV or XLSX (recorded)",
+    },
+  },
+  {
+    verb: "cases.settings.manage",
+    roles: ["department_manager"],
+    description: { ja: "手続きごとの処理期限（SLA）を設定する", en: "Set each service's deadline (SLA)" },
+  },
 ];
