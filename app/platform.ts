@@ -5,6 +5,9 @@ import { createWorker, type Worker } from "../core/jobs/worker.ts";
 import type { ModuleManifest } from "../core/module.ts";
 import { notificationJobs } from "../core/notifications/jobs.ts";
 import type { Services } from "../core/services.ts";
+import { webhookJobs } from "../core/webhooks/deliver-webhook.ts";
+import { webhookFanOut } from "../core/webhooks/fan-out-webhooks.ts";
+import { collectWebhookEvents } from "../core/webhooks/webhook-events.ts";
 import { buildApp } from "./build-app.ts";
 import { createServices, openConfiguredDatabase } from "./create-services.ts";
 import { seedDemoCity } from "./seed-demo.ts";
@@ -46,8 +49,11 @@ export async function startPlatform(
   const app = buildApp({ services, modules });
   const worker = createWorker({
     services,
-    jobs: [...notificationJobs, ...modules.flatMap((m) => m.jobs ?? [])],
-    subscribers: modules.flatMap((m) => m.subscribers ?? []),
+    jobs: [...notificationJobs, ...webhookJobs, ...modules.flatMap((m) => m.jobs ?? [])],
+    subscribers: [
+      webhookFanOut(collectWebhookEvents(modules)),
+      ...modules.flatMap((m) => m.subscribers ?? []),
+    ],
     concurrency: config.workerConcurrency,
   });
   return {

@@ -58,6 +58,17 @@ export type ResidentRecord = {
 
 export type ResidentRecordsQuery = { db: Db; tenantId: string; residentId: string };
 
+/**
+ * An event a module lets a city's systems (基幹系) subscribe to by outbound webhook. `payload` turns the
+ * domain event's small payload (ids) into what the receiver needs without calling back, e.g. an
+ * application's answers; without it the event's own payload is sent.
+ */
+export type WebhookEventDefinition = {
+  name: string;
+  description: { ja: string; en: string };
+  payload?(db: Db, tenantId: string, eventPayload: Record<string, unknown>): Promise<Record<string, unknown>>;
+};
+
 /** A link on the resident home page. */
 export type ResidentEntry = { href: string; label: { ja: string; en: string } };
 
@@ -88,6 +99,8 @@ export type ModuleManifest = {
   residentEntries?(db: Db, tenantId: string): Promise<ResidentEntry[]>;
   /** The resident's own records this module holds, for My page and the data export. */
   residentRecords?(query: ResidentRecordsQuery): Promise<ResidentRecord[]>;
+  /** Events a city's systems may receive by signed webhook (core/webhooks). */
+  webhookEvents?: readonly WebhookEventDefinition[];
   /** Command-line tasks: `npm run tenohira -- <module id> <command> [args]`. */
   commands?: readonly ModuleCommand[];
 };

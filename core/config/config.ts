@@ -56,6 +56,12 @@ export const ConfigSchema = z
     clamdPort: z.coerce.number().int().min(1).max(65535).default(3310),
     /** How long one scan may take, connection to verdict; past it the upload is refused. */
     clamdTimeoutMs: z.coerce.number().int().positive().default(30_000),
+    /**
+     * Let outbound webhooks reach private, loopback and link-local addresses. Off by default so a city
+     * administrator cannot make the server probe its own network (SSRF); turn on where the city's systems
+     * sit on LGWAN or another closed network (docs/webhooks.md).
+     */
+    webhooksAllowPrivateNetworks: z.stringbool().default(false),
   })
   .superRefine((config, ctx) => {
     if (config.storage === "s3" && !config.s3Bucket) {
