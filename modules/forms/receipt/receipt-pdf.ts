@@ -1,9 +1,11 @@
-import { randomInt } from "node:crypto";
-import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
-import { Readable } from "node:stream";
-import { create as createFont, type Font, type FontCollection } from "fontkit";
-import { type Color, PageSizes, PDFDocument, type PDFFont, type PDFPage, rgb } from "pdf-lib";
+import { type Color, PageSizes, PDFDocument, type PDFPage, rgb } from "pdf-lib";
+import {
+  advanceOf,
+  embedJapaneseFonts,
+  type Face,
+  printable,
+  widthOf,
+} from "../../../core/pdf/japanese-fonts.ts";
 import { toJapaneseEra } from "../definition/japanese-era.ts";
 
 export type ReceiptOptions = {
@@ -76,129 +78,6 @@ export function japanTime(at: Date, lang: Lang): { readable: string; iso: string
   const longDate = new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Tokyo", dateStyle: "long" }).format(at);
   const era = toJapaneseEra(date, "en");
   return { readable: `${longDate}, ${time} Japan time${era ? ` (${era})` : ""}`, iso };
-}
-
-// --- Fonts --------------------------------------------------------------------------------------
-// BIZ UDPGothic (Morisawa, SIL OFL 1.1) from the @expo-google-fonts package: a universal-design
-// typeface made for public documents, with TrueType outlines. Subsetting uses upstream fontkit 2,
-// not @pdf-lib/fontkit, whose subsets silently lose glyphs (it writes the short loca format over
-// odd-length glyph records). See docs/decisions/0003-receipt-pdf.md.
-
-type Weight = "regular" | "bold";
-/** pdf-lib does not export its Fontkit type. */
-type PdfLibFontkit = Parameters<PDFDocument["registerFontkit"]>[0];
-
-const fontFiles: Record<Weight, string> = {
-  regular: "@expo-google-fonts/biz-udpgothic/400Regular/BIZUDPGothic_400Regular.ttf",
-  bold: "@expo-google-fonts/biz-udpgothic/700Bold/BIZUDPGothic_700Bold.ttf",
-};
-const postscriptNames: Record<Weight, string> = {
-  regular: "BIZUDPGothic-Regular",
-  bold: "BIZUDPGothic-Bold",
-};
-
-/** Shown for a character the font lacks (the customary 〓 「げた」), so nothing silently disappears. */
-const missingGlyph = "〓";
-
-type LoadedFont = { bytes: Buffer; font: Font; advance: Map<string, number> };
-let loadedFonts: Promise<Record<Weight, LoadedFont>> | undefined;
-
-function loadFonts(): Promise<Record<Weight, LoadedFont>> {
-  loadedFonts ??= (async () => {
-    const require = createRequire(import.meta.url);
-    const load = async (weight: Weight): Promise<LoadedFont> => {
-      const bytes = await readFile(require.resolve(fontFiles[weight]));
-      return { bytes, font: adaptForPdfLib(createFont(bytes)), advance: new Map() };
-    };
-    const [regular, bold] = await Promise.all([load("regular"), load("bold")]);
-    return { regular, bold };
-  })();
-  loadedFonts.catch(() => {
-    loadedFonts = undefined;
-  });
-  return loadedFonts;
-}
-
-/** pdf-lib was written for the older fontkit API, which streamed a subset; fontkit 2 encodes it at once. */
-function adaptForPdfLib(font: Font | FontCollection): Font {
-  if (!("createSubset" in font)) {
-    throw new Error("receipt font: expected a single font, got a collection");
-  }
-  const createSubset = font.createSubset.bind(font);
-  font.createSubset = () => {
-    const subset = createSubset();
-    return Object.assign(subset, { encodeStream: () => Readable.from([subset.encode()]) });
-  };
-  return font;
-}
-
-/**
- * Gives pdf-lib the font already parsed: parsing the 4.5 MB file costs most of a render, and
- * pdf-lib only reads the font (each document makes its own subset).
- */
-function parsedFontkit(fonts: Record<Weight, LoadedFont>): PdfLibFontkit {
-  const pdfLibFontOf = (font: Font) => font as unknown as ReturnType<PdfLibFontkit["create"]>;
-  return {
-    create(buffer) {
-      const loaded = Object.values(fonts).find((f) => f.bytes === buffer);
-      if (!loaded) {
-        throw new Error("receipt font: unknown font bytes");
-      }
-      return pdfLibFontOf(loaded.font);
-    },
-  };
-}
-
-/** A subset tag (PDF 32000 §9.6.4): six capital letters and "+", which tells readers the font is a subset. */
-function subsetTag(): string {
-  return Array.from({ length: 6 }, () => String.fromCharCode(65 + randomInt(26))).join("");
-}
-
-type Face = { pdf: PDFFont; loaded: LoadedFont };
-
-function advanceOf(face: Face, character: string): number {
-  let width = face.loaded.advance.get(character);
-  if (width === undefined) {
-    const glyph = face.loaded.font.glyphForCodePoint(character.codePointAt(0) ?? 0);
-    width = glyph.advanceWidth / face.loaded.font.unitsPerEm;
-    face.loaded.advance.set(character, width);
-  }
-  return width;
-}
-
-function widthOf(face: Face, line: string, size: number): number {
-  let width = 0;
-  for (const character of line) {
-    width += advanceOf(face, character);
-  }
-  return width * size;
-}
-
-/** Text the font can draw: NFC (so が is one glyph), no control characters, 〓 for what the font lacks. */
-function printable(value: string, face: Face): string {
-  let result = "";
-  for (const character of value.normalize("NFC").replace(/\r\n?/g, "\n").replace(/\t/g, "  ")) {
-    const codePoint = character.codePointAt(0) ?? 0;
-    if (character === "\n") {
-      result += character;
-    } else if (codePoint < 0x20 || (codePoint >= 0x7f && codePoint < 0xa0) || isInvisible(codePoint)) {
-      // dropped: nothing to draw
-    } else {
-      result += face.loaded.font.hasGlyphForCodePoint(codePoint) ? character : missingGlyph;
-    }
-  }
-  return result;
-}
-
-function isInvisible(codePoint: number): boolean {
-  // zero-width and direction marks, variation selectors, BOM
-  return (
-    (codePoint >= 0x200b && codePoint <= 0x200f) ||
-    (codePoint >= 0x202a && codePoint <= 0x202e) ||
-    (codePoint >= 0xfe00 && codePoint <= 0xfe0f) ||
-    (codePoint >= 0xe0100 && codePoint <= 0xe01ef) ||
-    codePoint === 0xfeff
-  );
 }
 
 // --- Line breaking ------------------------------------------------------------------------------
@@ -510,18 +389,8 @@ function drawFooters(layout: Layout): void {
 
 /** The resident's 申請受付控え: A4, Japanese fonts embedded as subsets so it reads the same on any device. */
 export async function renderReceiptPdf(options: ReceiptOptions): Promise<Uint8Array> {
-  const fonts = await loadFonts();
   const doc = await PDFDocument.create();
-  doc.registerFontkit(parsedFontkit(fonts));
-  const embed = async (weight: Weight): Promise<Face> => ({
-    pdf: await doc.embedFont(fonts[weight].bytes, {
-      subset: true,
-      customName: `${subsetTag()}+${postscriptNames[weight]}`,
-    }),
-    loaded: fonts[weight],
-  });
-  const regular = await embed("regular");
-  const bold = await embed("bold");
+  const { regular, bold } = await embedJapaneseFonts(doc);
 
   const lang = options.lang;
   doc.setTitle(`${text.title[lang]} ${options.referenceNumber}`);
