@@ -7,6 +7,9 @@ import { compress } from "hono/compress";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { auditStaffRoutes } from "../core/audit/staff-routes.ts";
+import { casesMessages } from "../core/cases/messages.ts";
+import { casesResidentPages } from "../core/cases/resident-pages.ts";
+import { casesStaffRoutes } from "../core/cases/staff-routes.ts";
 import type { AppEnv } from "../core/http/app-env.ts";
 import { handleError, handleNotFound } from "../core/http/errors.ts";
 import { csrfProtection, requestContext } from "../core/http/middleware.ts";
@@ -30,6 +33,8 @@ import type { ModuleManifest } from "../core/module.ts";
 import { createMetrics } from "../core/observability/metrics.ts";
 import type { Services } from "../core/services.ts";
 import { createTenantResolver } from "../core/tenancy/tenant-resolver.ts";
+import { webhookStaffRoutes } from "../core/webhooks/staff-routes.ts";
+import { collectWebhookEvents } from "../core/webhooks/webhook-events.ts";
 import { homeRoutes } from "./home-routes.ts";
 import { openDataRoutes } from "./open-data-routes.ts";
 
@@ -56,6 +61,7 @@ export function buildApp({ services, modules }: BuildAppOptions) {
   const i18n = createI18n([
     coreMessages,
     identityMessages,
+    casesMessages,
     ...modules.flatMap((m) => (m.messages ? [m.messages] : [])),
   ]);
   const tenants = createTenantResolver(services.database.db);
@@ -141,12 +147,15 @@ export function buildApp({ services, modules }: BuildAppOptions) {
   app.route("/staff/api", staffTotpRoutes);
   app.route("/staff/api", staffAdminRoutes);
   app.route("/staff/api/residents", residentStaffRoutes);
+  app.route("/staff/api/cases", casesStaffRoutes);
+  app.route("/staff/api/webhooks", webhookStaffRoutes(collectWebhookEvents(modules)));
   app.route("/", homeRoutes(modules));
   app.route("/", signInPages);
   app.route("/", securityPages);
   app.route("/", oidcPages);
   app.route("/", staffSsoRoutes);
   app.route("/", myPages(modules.flatMap((m) => (m.residentRecords ? [m.residentRecords] : []))));
+  app.route("/", casesResidentPages);
   app.route("/opendata", openDataRoutes(modules));
   for (const module of modules) {
     if (module.pages) {

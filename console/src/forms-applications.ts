@@ -11,8 +11,10 @@ const channelNames: Record<string, [string, string]> = {
 };
 const paymentNames: Record<string, [string, string]> = {
   not_required: ["不要", "Not required"],
+  awaiting_amount: ["金額の確定待ち", "Amount to be set"],
   unpaid: ["未払い", "Unpaid"],
   paid: ["支払済み", "Paid"],
+  refunded: ["返金済み", "Refunded"],
 };
 
 function named(names: Record<string, [string, string]>, key: string): HTMLElement {

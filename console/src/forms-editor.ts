@@ -357,7 +357,9 @@ class FormEditor implements ControlHost {
       label: ["手数料を取る", "Charge a fee"],
       checked: feeOn,
       onChange: (checked) => {
-        form.fee = checked ? { amount: 300, label: { ja: "手数料", en: "Fee" } } : undefined;
+        form.fee = checked
+          ? { amount: 300, label: { ja: "手数料", en: "Fee" }, timing: "on_submission" }
+          : undefined;
         this.renderMain("fb-fee-on");
       },
     });
@@ -443,6 +445,21 @@ class FormEditor implements ControlHost {
               onChange: (value) => {
                 if (form.fee) {
                   form.fee.amount = value;
+                }
+              },
+            }),
+            selectControl(this, {
+              id: "fb-fee-timing",
+              pointer: "/fee/timing",
+              label: ["支払いの時期", "When the fee is paid"],
+              value: form.fee.timing,
+              options: [
+                ["on_submission", "申請と同時に支払う (Pay when applying)"],
+                ["deferred", "審査の後に金額を確定して支払う・事後決済 (Pay after review)"],
+              ],
+              onChange: (value) => {
+                if (form.fee) {
+                  form.fee.timing = value === "deferred" ? "deferred" : "on_submission";
                 }
               },
             }),

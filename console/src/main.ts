@@ -1,5 +1,6 @@
 // The staff console: a small client of /staff/api. No framework; every view is built with `h` below.
 // The CSP allows no inline styles, so nothing here sets `style`: all looks come from console.css.
+import { canReadCases, isCasesPath, renderCasesView } from "./cases-view.ts";
 import { isFormsPath, renderFormsView } from "./forms-builder.ts";
 
 type Me = { id: string; email: string; displayName: string; role: string; csrfToken: string };
@@ -272,10 +273,11 @@ async function signIn(form: HTMLFormElement, alert: HTMLElement, button: HTMLBut
 
 // ── Dashboard ────────────────────────────────────────────────────────────────────────────────────
 
-type View = "services" | "forms" | "jobs" | "audit";
+type View = "services" | "forms" | "cases" | "jobs" | "audit";
 const views: Record<View, { ja: string; en: string }> = {
   services: { ja: "手続き", en: "Services" },
   forms: { ja: "申請フォーム", en: "Forms" },
+  cases: { ja: "申請処理", en: "Cases" },
   jobs: { ja: "ジョブ", en: "Jobs" },
   audit: { ja: "監査ログ", en: "Audit log" },
 };
@@ -284,13 +286,19 @@ function viewFromPath(): View {
   if (isFormsPath(location.pathname)) {
     return "forms";
   }
+  if (isCasesPath(location.pathname)) {
+    return "cases";
+  }
   const last = location.pathname.replace(/\/$/, "").split("/").pop();
   return last === "jobs" || last === "audit" ? last : "services";
 }
 
-/** Only system administrators may search the audit log; others do not get the tab. */
+/** Only system administrators may search the audit log, and roles that read cases see 申請処理. */
 function visibleViews(): View[] {
-  return (Object.keys(views) as View[]).filter((view) => view !== "audit" || me?.role === "system_admin");
+  return (Object.keys(views) as View[]).filter(
+    (view) =>
+      (view !== "audit" || me?.role === "system_admin") && (view !== "cases" || canReadCases(me?.role ?? "")),
+  );
 }
 
 function formatDate(iso: string | null): string {
@@ -613,8 +621,8 @@ async function renderDashboard(view: View, push = true): Promise<void> {
     renderSignIn();
     return;
   }
-  // The forms tab always leads to the list of forms, even from deeper in the builder.
-  if (push && (viewFromPath() !== view || view === "forms")) {
+  // The forms and cases tabs always lead to their lists, even from deeper in those views.
+  if (push && (viewFromPath() !== view || view === "forms" || view === "cases")) {
     history.pushState(null, "", `/staff/${view}`);
   }
   document.title = `${views[view].ja} | 職員用画面 | てのひら市役所`;
@@ -655,6 +663,10 @@ async function renderDashboard(view: View, push = true): Promise<void> {
   );
   if (view === "forms") {
     await renderFormsView({ main, me, signedOut: renderSignIn });
+    return;
+  }
+  if (view === "cases") {
+    await renderCasesView({ main, me, signedOut: renderSignIn });
     return;
   }
   const panel =

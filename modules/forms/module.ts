@@ -1,4 +1,5 @@
 import { defineModule } from "../../core/module.ts";
+import { applicationExportPermission } from "./export-api.ts";
 import { discardDraftsOfDeletedResident, discardExpiredDraftsJob, renderReceiptJob } from "./jobs.ts";
 import { formsMessages } from "./messages.ts";
 import { formsPages } from "./pages.ts";
@@ -6,6 +7,8 @@ import { importPostalCodesCommand } from "./postal-codes/command.ts";
 import { applicationRecords } from "./resident-records.ts";
 import { seedForms } from "./seeds.ts";
 import { formsStaffApi } from "./staff-api.ts";
+import { offerCorrection, recordApplicationPayments } from "./subscribers.ts";
+import { formsWebhookEvents } from "./webhook-payloads.ts";
 
 /** 電子申請: forms staff build without code, and residents' applications through them. */
 export const formsModule = defineModule({
@@ -15,10 +18,12 @@ export const formsModule = defineModule({
   pages: formsPages,
   staffApi: formsStaffApi,
   jobs: [renderReceiptJob, discardExpiredDraftsJob],
-  subscribers: [discardDraftsOfDeletedResident],
+  subscribers: [discardDraftsOfDeletedResident, recordApplicationPayments, offerCorrection],
   residentRecords: applicationRecords,
   commands: [importPostalCodesCommand],
+  webhookEvents: formsWebhookEvents,
   permissions: [
+    applicationExportPermission,
     {
       verb: "forms.form.read",
       roles: ["department_manager", "staff", "read_only", "operator"],
@@ -36,6 +41,12 @@ export const formsModule = defineModule({
       roles: ["department_manager"],
       scope: "department",
       description: { ja: "申請フォームを公開・公開停止する", en: "Publish and unpublish forms" },
+    },
+    {
+      verb: "forms.application.process",
+      roles: ["department_manager", "staff"],
+      scope: "department",
+      description: { ja: "申請を処理する（手数料の確定など）", en: "Process applications (e.g. set fees)" },
     },
     {
       verb: "forms.application.read",

@@ -3,13 +3,16 @@ import { and, eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { html } from "hono/html";
+import { findCaseBySubject } from "../../core/cases/operations/find-case-by-subject.ts";
 import type { AppEnv } from "../../core/http/app-env.ts";
 import { csrfField, renderPage } from "../../core/http/layout.ts";
 import { authorizeStaffOn, currentStaff } from "../../core/http/middleware.ts";
 import { problems } from "../../core/http/problem.ts";
 import { hashSecret } from "../../core/identity/auth-flows.ts";
 import { requireResident } from "../../core/identity/resident-session.ts";
+import { paymentsOfSubject } from "../payments/index.ts";
 import { answerRows } from "./answer-rows.ts";
+import { APPLICATION_SUBJECT } from "./application-case.ts";
 import type { Answers } from "./definition/answers.ts";
 import { localized } from "./definition/display-answer.ts";
 import { FormDefinition, formDefinitionJsonSchema, type Page } from "./definition/form-definition.ts";
@@ -18,6 +21,7 @@ import { formAvailability } from "./form-availability.ts";
 import { attachFile } from "./operations/attach-file.ts";
 import { createReceipt } from "./operations/create-receipt.ts";
 import { removeAttachment } from "./operations/remove-attachment.ts";
+import { resubmitApplication } from "./operations/resubmit-application.ts";
 import { saveApplicationPage } from "./operations/save-application-page.ts";
 import { sendResumeLink } from "./operations/send-resume-link.ts";
 import { startApplication } from "./operations/start-application.ts";
@@ -26,6 +30,7 @@ import { findPostalAddress } from "./postal-codes/import-postal-codes.ts";
 import {
   findLiveForm,
   findOwnDraft,
+  isEditable,
   type OpenApplication,
   openApplication,
   setGuestCookie,
@@ -135,6 +140,19 @@ function pageOnRoute(opened: OpenApplication, pageKey: string): { page: Page } |
     return { page };
   }
   return { redirect: `${base(opened.form.slug, opened.application.id)}/p/${route[0]!.key}` };
+}
+
+/** The resident's open payment and work-queue case of a submitted application, for the confirmation page. */
+async function applicationProgress(c: Context<AppEnv>, applicationId: string) {
+  const db = c.var.services.database.db;
+  const tenantId = c.var.tenant.id;
+  const subject = { module: "forms", type: APPLICATION_SUBJECT, id: applicationId };
+  const [payments, found] = await Promise.all([
+    paymentsOfSubject({ db, tenantId, subject }),
+    findCaseBySubject({ db, tenantId, subjectType: APPLICATION_SUBJECT, subjectId: applicationId }),
+  ]);
+  const payable = payments.filter((p) => !p.finished).at(-1) ?? null;
+  return { payment: payable, caseId: found?.id ?? null };
 }
 
 const unavailableKey = {
@@ -265,6 +283,9 @@ ${
   .get(`/forms/:slug${SLUG}/a/:id${ID}`, async (c) => {
     const opened = await openApplication(c, c.req.param("slug"), c.req.param("id"));
     const href = base(opened.form.slug, opened.application.id);
+    if (opened.correction) {
+      return c.redirect(`${href}/check`, 303);
+    }
     if (opened.application.submittedAt) {
       return c.redirect(`${href}/done`, 303);
     }
@@ -274,7 +295,7 @@ ${
   })
   .get(`/forms/:slug${SLUG}/a/:id${ID}/p/:page${PAGE}`, async (c) => {
     const opened = await openApplication(c, c.req.param("slug"), c.req.param("id"));
-    if (opened.application.submittedAt) {
+    if (!isEditable(opened)) {
       return c.redirect(`${base(opened.form.slug, opened.application.id)}/done`, 303);
     }
     const found = pageOnRoute(opened, c.req.param("page"));
@@ -286,7 +307,7 @@ ${
   .post(`/forms/:slug${SLUG}/a/:id${ID}/p/:page${PAGE}`, async (c) => {
     let opened = await openApplication(c, c.req.param("slug"), c.req.param("id"));
     const href = base(opened.form.slug, opened.application.id);
-    if (opened.application.submittedAt) {
+    if (!isEditable(opened)) {
       return c.redirect(`${href}/done`, 303);
     }
     const found = pageOnRoute(opened, c.req.param("page"));
@@ -298,7 +319,12 @@ ${
     const here = `${href}/p/${page.key}`;
     const services = c.var.services;
     const db = services.database.db;
-    const common = { tenantId: c.var.tenant.id, actor: opened.actor, requestId: c.var.requestId };
+    const common = {
+      tenantId: c.var.tenant.id,
+      actor: opened.actor,
+      requestId: c.var.requestId,
+      correcting: opened.correction !== null,
+    };
 
     if (action.startsWith("remove-file:")) {
       const [, fieldKey = "", attachmentId = ""] = action.split(":");
@@ -403,7 +429,10 @@ ${
       });
     }
     const route = routeOf(opened.definition, merged);
-    const next = route[route.findIndex((p) => p.key === page.key) + 1];
+    // Correcting a returned application: back to the check page after each change, like 変更 links.
+    const next = opened.correction
+      ? route.find((p) => p.key !== page.key && !opened.application.completedPages.includes(p.key))
+      : route[route.findIndex((p) => p.key === page.key) + 1];
     await db.transaction((tx) =>
       saveApplicationPage({
         tx,
@@ -483,7 +512,7 @@ ${
     const { t, lang } = c.var;
     const opened = await openApplication(c, c.req.param("slug"), c.req.param("id"));
     const href = base(opened.form.slug, opened.application.id);
-    if (opened.application.submittedAt) {
+    if (!isEditable(opened)) {
       return c.redirect(`${href}/done`, 303);
     }
     const { definition, application } = opened;
@@ -508,7 +537,7 @@ ${
           lang,
           pages: route,
         }),
-        baseHref: `${href}/p`.replace(/\/p$/, ""),
+        baseHref: href,
         fee: feeOf(definition, application.answers),
         submitKey: randomBytes(16).toString("base64url"),
         csrf: csrfField(c),
@@ -516,6 +545,7 @@ ${
           notice && notice in unavailableKey
             ? t(unavailableKey[notice as keyof typeof unavailableKey])
             : null,
+        correction: opened.correction,
       }),
     });
   })
@@ -551,6 +581,40 @@ ${
     if (result.outcome === "unavailable") {
       return c.redirect(`${href}/check?unavailable=${result.reason}`, 303);
     }
+    // Pay at submission: straight on to the payment page, which comes back to the confirmation. A second tap
+    // of the submit button lands on the same payment.
+    if (result.payPath) {
+      return c.redirect(result.payPath, 303);
+    }
+    if (result.application.paymentStatus === "unpaid" && result.application.residentId) {
+      const { payment } = await applicationProgress(c, result.application.id);
+      if (payment) {
+        return c.redirect(`/payments/${payment.id}`, 303);
+      }
+    }
+    return c.redirect(`${href}/done`, 303);
+  })
+  .post(`/forms/:slug${SLUG}/a/:id${ID}/resubmit`, async (c) => {
+    const opened = await openApplication(c, c.req.param("slug"), c.req.param("id"));
+    const href = base(opened.form.slug, opened.application.id);
+    if (!opened.correction) {
+      return c.redirect(`${href}/done`, 303);
+    }
+    const result = await c.var.services.database.db.transaction((tx) =>
+      resubmitApplication({
+        tx,
+        tenantId: c.var.tenant.id,
+        actor: opened.actor,
+        applicationId: opened.application.id,
+        caseId: opened.correction!.caseId,
+        definition: opened.definition,
+        origin: c.var.services.config.baseUrl ?? new URL(c.req.url).origin,
+        requestId: c.var.requestId,
+      }),
+    );
+    if (result.outcome === "incomplete") {
+      return c.redirect(`${href}/p/${result.missingPage}`, 303);
+    }
     return c.redirect(`${href}/done`, 303);
   })
   .get(`/forms/:slug${SLUG}/a/:id${ID}/done`, async (c) => {
@@ -560,6 +624,10 @@ ${
     if (!application.submittedAt || !application.referenceNumber) {
       return c.redirect(base(opened.form.slug, application.id), 303);
     }
+    const signedIn = application.residentId !== null;
+    const { payment, caseId } = signedIn
+      ? await applicationProgress(c, application.id)
+      : { payment: null, caseId: null };
     return renderPage(c, {
       title: `${t("forms.done.title")} - ${localized(definition.title, lang)}`,
       body: doneView({
@@ -569,7 +637,10 @@ ${
         referenceNumber: application.referenceNumber,
         baseHref: base(opened.form.slug, application.id),
         fee: application.feeAmount,
-        signedIn: application.residentId !== null,
+        paymentStatus: application.paymentStatus,
+        payHref: payment && application.paymentStatus === "unpaid" ? `/payments/${payment.id}` : null,
+        caseHref: caseId ? `/my/cases/${caseId}` : null,
+        signedIn,
       }),
     });
   })

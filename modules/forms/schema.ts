@@ -42,9 +42,10 @@ export const formVersions = pgTable("forms_versions", {
 });
 export type FormVersion = typeof formVersions.$inferSelect;
 
-export const applicationChannels = ["web", "line", "counter"] as const;
+export const applicationChannels = ["web", "line", "counter", "paper", "phone"] as const;
 export type ApplicationChannel = (typeof applicationChannels)[number];
-export const paymentStatuses = ["not_required", "unpaid", "paid"] as const;
+/** awaiting_amount: 事後決済, staff have not set the amount yet. */
+export const paymentStatuses = ["not_required", "awaiting_amount", "unpaid", "paid", "refunded"] as const;
 export type PaymentStatus = (typeof paymentStatuses)[number];
 
 export const applications = pgTable("forms_applications", {
@@ -72,6 +73,12 @@ export const applications = pgTable("forms_applications", {
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   submittedAt: timestamp("submitted_at", { withTimezone: true }),
+  /** The answers as last submitted: a correction in progress changes `answers` only. */
+  submittedAnswers: jsonb("submitted_answers").$type<Answers>(),
+  /** Last time a returned (差し戻し) application was corrected and submitted again. */
+  resubmittedAt: timestamp("resubmitted_at", { withTimezone: true }),
+  /** The staff member who entered an application taken on paper, by phone or at the counter. */
+  enteredBy: uuid("entered_by").references(() => staffAccounts.id),
 });
 export type Application = typeof applications.$inferSelect;
 

@@ -11,11 +11,14 @@ import {
   currentStaff,
   type StaffMember,
 } from "../../core/http/middleware.ts";
+import { problems } from "../../core/http/problem.ts";
 import { validationHook } from "../../core/http/validation.ts";
+import { formsExportApi } from "./export-api.ts";
 import { toFormFile } from "./form-file.ts";
 import { compareFormVersions } from "./operations/compare-form-versions.ts";
 import { createForm } from "./operations/create-form.ts";
 import { duplicateForm } from "./operations/duplicate-form.ts";
+import { enterApplication } from "./operations/enter-application.ts";
 import { findApplications } from "./operations/find-applications.ts";
 import { findForms } from "./operations/find-forms.ts";
 import { getApplication } from "./operations/get-application.ts";
@@ -25,6 +28,7 @@ import { importForm } from "./operations/import-form.ts";
 import { publishForm } from "./operations/publish-form.ts";
 import { readApplication } from "./operations/read-application.ts";
 import { readApplicationFile } from "./operations/read-application-file.ts";
+import { requestFeePayment } from "./operations/request-fee-payment.ts";
 import { unpublishForm } from "./operations/unpublish-form.ts";
 import { updateFormDraft } from "./operations/update-form-draft.ts";
 import {
@@ -223,8 +227,12 @@ const attachment = createRoute({
   method: "get",
   path: "/applications/{id}/attachments/{attachmentId}",
   tags: ["forms"],
-  summary: "A file the resident attached (a download, audited)",
-  request: { params: z.object({ id: z.uuid(), attachmentId: z.uuid() }) },
+  summary:
+    "A file the resident attached (a download, or shown inline with ?inline=1 for images and PDF; audited)",
+  request: {
+    params: z.object({ id: z.uuid(), attachmentId: z.uuid() }),
+    query: z.object({ inline: z.enum(["1"]).optional() }),
+  },
   responses: { 200: { description: "The file" }, 403: forbidden, 404: notFound },
 });
 
@@ -235,6 +243,59 @@ const receipt = createRoute({
   summary: "The receipt PDF sent to the resident (audited); 404 until generated",
   request: applicationParam,
   responses: { 200: { description: "The receipt (application/pdf)" }, 403: forbidden, 404: notFound },
+});
+
+const enterOne = createRoute({
+  method: "post",
+  path: "/forms/{id}/applications",
+  tags: ["forms"],
+  summary: "Enter an application received on paper, by phone or at the counter into the work queue",
+  request: {
+    ...formParam,
+    ...body(
+      z.object({
+        channel: z.enum(["counter", "paper", "phone"]),
+        /** Inputs named as on the resident's pages, e.g. {"copies": "2", "children.0.name": "山田"}. */
+        inputs: z.record(
+          z.string().max(200),
+          z.union([z.string().max(10_000), z.array(z.string().max(10_000)).max(50)]),
+        ),
+        locale: z.enum(["ja", "en"]).default("ja"),
+        feePaidAtCounter: z.boolean().default(false),
+      }),
+    ),
+  },
+  responses: {
+    201: json(z.object({ id: z.uuid(), referenceNumber: z.string(), caseId: z.uuid() }), "Entered"),
+    403: forbidden,
+    404: notFound,
+    409: { description: "The form is not published" },
+    400: { description: "Answers that do not pass the form's checks, per input (Japanese and English)" },
+  },
+});
+
+const paymentRequest = createRoute({
+  method: "post",
+  path: "/applications/{id}/payment-request",
+  tags: ["forms"],
+  summary: "事後決済: set the fee after review and send the resident a payment link",
+  request: {
+    ...applicationParam,
+    ...body(
+      z.object({
+        amount: z.number().int().min(1).max(10_000_000),
+      }),
+    ),
+  },
+  responses: {
+    200: json(
+      z.object({ paymentId: z.uuid(), feeAmount: z.number(), paymentStatus: z.string() }),
+      "Requested",
+    ),
+    403: forbidden,
+    404: notFound,
+    409: { description: "Already paid or requested, or the application is closed" },
+  },
 });
 
 /** A download name any browser keeps: ASCII fallback plus the UTF-8 name (RFC 6266). */
@@ -260,8 +321,11 @@ async function authorizeOnForm(c: Context<AppEnv>, verb: string, formId: string)
 }
 
 /** The same for an application, by the department of its form. */
-async function authorizeOnApplication(c: Context<AppEnv>, applicationId: string): Promise<StaffMember> {
-  const verb = "forms.application.read";
+async function authorizeOnApplication(
+  c: Context<AppEnv>,
+  applicationId: string,
+  verb = "forms.application.read",
+): Promise<StaffMember> {
   await authorizeStaff(c, verb);
   const owner = await getApplication({
     db: c.var.services.database.db,
@@ -453,12 +517,88 @@ export const formsStaffApi = new OpenAPIHono<AppEnv>({ defaultHook: validationHo
         ip: clientIp(c),
       }),
     );
+    // Only types the browser shows safely are ever inline; the sniffed type was fixed at upload.
+    const inline =
+      c.req.valid("query").inline === "1" &&
+      /^(image\/(jpeg|png|webp)|application\/pdf)$/.test(file.contentType);
     return c.body(new Uint8Array(bytes), 200, {
       "content-type": file.contentType,
-      "content-disposition": attachmentDisposition(file.fileName),
+      "content-disposition": inline
+        ? attachmentDisposition(file.fileName).replace(/^attachment/, "inline")
+        : attachmentDisposition(file.fileName),
       "x-content-type-options": "nosniff",
       "cache-control": "private, no-store",
     });
+  })
+  .openapi(enterOne, async (c) => {
+    const { id } = c.req.valid("param");
+    const request = c.req.valid("json");
+    const staff = await authorizeOnForm(c, "forms.application.process", id);
+    const input = new Map(
+      Object.entries(request.inputs).map(([name, value]) => [name, Array.isArray(value) ? value : [value]]),
+    );
+    const result = await c.var.services.database.db.transaction((tx) =>
+      enterApplication({
+        tx,
+        tenantId: c.var.tenant.id,
+        actor: actorOf(staff),
+        formId: id,
+        channel: request.channel,
+        input,
+        locale: request.locale,
+        feePaidAtCounter: request.feePaidAtCounter,
+        requestId: c.var.requestId,
+      }),
+    );
+    if ("notPublished" in result) {
+      throw problems.conflict({ ja: "このフォームは公開されていません", en: "This form is not published" });
+    }
+    if (!result.ok) {
+      throw problems.invalidRequest(
+        result.problems.map((p) => ({
+          pointer: `/inputs/${p.input}`,
+          detail: p.message.en,
+          detailJa: p.message.ja,
+        })),
+      );
+    }
+    return c.json(
+      {
+        id: result.application.id,
+        referenceNumber: result.application.referenceNumber!,
+        caseId: result.caseId,
+      },
+      201,
+    );
+  })
+  .openapi(paymentRequest, async (c) => {
+    const { id } = c.req.valid("param");
+    const { amount } = c.req.valid("json");
+    const staff = await authorizeOnApplication(c, id, "forms.application.process");
+    const tenant = c.var.tenant;
+    const result = await c.var.services.database.db.transaction((tx) =>
+      requestFeePayment({
+        tx,
+        tenantId: tenant.id,
+        actor: actorOf(staff),
+        applicationId: id,
+        amount,
+        cityName: tenant.nameJa,
+        origin: c.var.services.config.baseUrl ?? new URL(c.req.url).origin,
+        requestId: c.var.requestId,
+      }),
+    );
+    if (!result.ok) {
+      throw problems.conflict(result.reason);
+    }
+    return c.json(
+      {
+        paymentId: result.paymentId,
+        feeAmount: result.application.feeAmount!,
+        paymentStatus: result.application.paymentStatus,
+      },
+      200,
+    );
   })
   .openapi(receipt, async (c) => {
     const { id } = c.req.valid("param");
@@ -480,4 +620,5 @@ export const formsStaffApi = new OpenAPIHono<AppEnv>({ defaultHook: validationHo
       "content-disposition": attachmentDisposition(file.fileName),
       "cache-control": "private, no-store",
     });
-  });
+  })
+  .route("/", formsExportApi);

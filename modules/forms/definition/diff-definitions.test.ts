@@ -65,7 +65,7 @@ describe("diffDefinitions", () => {
         path: "fee",
         kind: "added",
         label: "フォームの手数料を追加",
-        after: { amount: 300, label: { ja: "手数料" } },
+        after: { amount: 300, label: { ja: "手数料" }, timing: "on_submission" },
       },
       {
         path: "pages.applicant.fields.name.label",

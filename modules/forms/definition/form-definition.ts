@@ -246,6 +246,8 @@ export type Page = z.infer<typeof Page>;
 
 const isoDateTime = z.iso.datetime({ offset: true });
 
+export const feeTimings = ["on_submission", "deferred"] as const;
+
 const FormDefinitionShape = z.strictObject({
   schema_version: z.literal(FORM_SCHEMA_VERSION),
   title: LocalizedText,
@@ -256,8 +258,17 @@ const FormDefinitionShape = z.strictObject({
   closesAt: isoDateTime.optional(),
   /** Stop accepting after this many applications (e.g. a lottery's places). */
   maxApplications: z.number().int().min(1).optional(),
-  /** Fee in yen, usually a computed expression such as 300 × copies. */
-  fee: z.strictObject({ amount: Expression, label: LocalizedText }).optional(),
+  /**
+   * Fee in yen, usually a computed expression such as 300 × copies. Paid when the application is submitted,
+   * or after review (事後決済): then the amount is an estimate and staff confirm it before asking for payment.
+   */
+  fee: z
+    .strictObject({
+      amount: Expression,
+      label: LocalizedText,
+      timing: z.enum(feeTimings).default("on_submission"),
+    })
+    .optional(),
   /** Shown on the confirmation page and in the confirmation message. */
   confirmationText: LocalizedLongText.optional(),
   pages: z.array(Page).min(1).max(30),

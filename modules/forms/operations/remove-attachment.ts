@@ -12,6 +12,8 @@ export type RemoveAttachmentOptions = {
   applicationId: string;
   fieldKey: string;
   attachmentId: string;
+  /** Staff returned the submitted application for correction (差し戻し). */
+  correcting?: boolean;
   requestId?: string | null;
 };
 
@@ -23,7 +25,7 @@ export async function removeAttachment(options: RemoveAttachmentOptions): Promis
     .from(applications)
     .where(and(eq(applications.id, applicationId), eq(applications.tenantId, tenantId)))
     .for("update");
-  if (!current || current.submittedAt) {
+  if (!current || (current.submittedAt && !options.correcting)) {
     return false;
   }
   const deleted = await tx

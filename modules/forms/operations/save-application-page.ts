@@ -20,6 +20,8 @@ export type SaveApplicationPageOptions = {
   nextPage: string;
   /** The page passed every check; "save and come back later" saves without completing it. */
   complete: boolean;
+  /** Staff returned the submitted application for correction (差し戻し). */
+  correcting?: boolean;
   requestId?: string | null;
 };
 
@@ -29,7 +31,7 @@ export type SaveApplicationPageOptions = {
  */
 export async function saveApplicationPage(options: SaveApplicationPageOptions): Promise<Application> {
   const { tx, application, page } = options;
-  if (application.submittedAt) {
+  if (application.submittedAt && !options.correcting) {
     throw new Error("A submitted application cannot be edited");
   }
   const answers: Answers = { ...application.answers, ...options.answers };

@@ -1,19 +1,20 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Actor } from "../../../core/audit/actor.ts";
+import { setCaseNextAction } from "../../../core/cases/operations/set-case-next-action.ts";
 import type { Db } from "../../../core/db/database.ts";
 import { recordChange } from "../../../core/events/record-change.ts";
 import { enqueueJob } from "../../../core/jobs/enqueue-job.ts";
 import { ensureTemplate } from "../../../core/notifications/save-template.ts";
 import { sendNotification } from "../../../core/notifications/send-notification.ts";
-import type { Answers, ProvenanceMap } from "../definition/answers.ts";
+import { openApplicationCase, requestApplicationFee } from "../application-case.ts";
 import { localized } from "../definition/display-answer.ts";
-import { holds } from "../definition/expressions.ts";
 import type { FormDefinition } from "../definition/form-definition.ts";
-import { computeValues, feeOf, routeOf } from "../definition/validate-page.ts";
+import { feeOf, routeOf } from "../definition/validate-page.ts";
+import { keepVisibleAnswers } from "../definition/visible-answers.ts";
 import { type Availability, formAvailability } from "../form-availability.ts";
 import { renderReceiptJob } from "../jobs.ts";
 import { newReferenceNumber } from "../reference-number.ts";
-import { type Application, applications } from "../schema.ts";
+import { type Application, applications, forms } from "../schema.ts";
 
 export type SubmitApplicationOptions = {
   tx: Db;
@@ -30,7 +31,12 @@ export type SubmitApplicationOptions = {
 };
 
 export type SubmitResult =
-  | { outcome: "submitted" | "already_submitted"; application: Application }
+  | {
+      outcome: "submitted" | "already_submitted";
+      application: Application;
+      /** The payment page when the fee is due now (pay at submission); guests' paths carry their access token. */
+      payPath: string | null;
+    }
   | { outcome: "incomplete"; missingPage: string }
   | { outcome: "unavailable"; reason: Exclude<Availability, "open"> };
 
@@ -64,7 +70,7 @@ export async function submitApplication(options: SubmitApplicationOptions): Prom
     throw new Error(`No application ${options.applicationId}`);
   }
   if (application.submittedAt) {
-    return { outcome: "already_submitted", application };
+    return { outcome: "already_submitted", application, payPath: null };
   }
   if (definition.maxApplications !== undefined) {
     // Serialise submissions of a capped form so a cap of N admits exactly N; uncapped forms run in parallel.
@@ -81,18 +87,26 @@ export async function submitApplication(options: SubmitApplicationOptions): Prom
   }
   const { answers, provenance } = keepVisibleAnswers(definition, application.answers, application.provenance);
   const fee = feeOf(definition, answers);
+  const timing = definition.fee?.timing ?? "on_submission";
   const referenceNumber = newReferenceNumber();
   const [submitted] = await tx
     .update(applications)
     .set({
       answers,
       provenance,
+      submittedAnswers: answers,
       referenceNumber,
       submitKey: options.submitKey,
       submittedAt: new Date(),
       updatedAt: new Date(),
-      feeAmount: fee,
-      paymentStatus: fee && fee > 0 ? "unpaid" : "not_required",
+      // 事後決済: the form's amount is only an estimate until staff confirm it.
+      feeAmount: timing === "deferred" ? null : fee,
+      paymentStatus:
+        definition.fee && timing === "deferred"
+          ? "awaiting_amount"
+          : fee && fee > 0
+            ? "unpaid"
+            : "not_required",
       // A guest keeps a day to see the confirmation and download the receipt in this browser.
       ...(application.guestKeyHash ? { resumeExpiresAt: new Date(Date.now() + 86_400_000) } : {}),
     })
@@ -110,20 +124,48 @@ export async function submitApplication(options: SubmitApplicationOptions): Prom
     },
     requestId: options.requestId ?? null,
   });
-  await notifyReceived(options, submitted!, fee);
+  const [form] = await tx
+    .select({ slug: forms.slug, departmentId: forms.departmentId })
+    .from(forms)
+    .where(eq(forms.id, application.formId));
+  const common = { tx, tenantId, actor: options.actor, requestId: options.requestId ?? null };
+  const opened = await openApplicationCase({ ...common, form: form!, definition, application: submitted! });
+  let payPath: string | null = null;
+  if (submitted!.paymentStatus === "unpaid") {
+    const requested = await requestApplicationFee({
+      ...common,
+      form: form!,
+      definition,
+      application: submitted!,
+      caseId: opened.id,
+      amount: fee!,
+    });
+    payPath = requested.payPath;
+    await setCaseNextAction({
+      tx,
+      tenantId,
+      caseId: opened.id,
+      nextAction: { kind: "pay", href: `/payments/${requested.payment.id}` },
+    });
+  }
+  await notifyReceived(options, submitted!, { fee, timing, payPath });
   await enqueueJob(tx, {
     job: renderReceiptJob,
     payload: { applicationId: application.id },
     tenantId,
     singletonKey: application.id,
   });
-  return { outcome: "submitted", application: submitted! };
+  return { outcome: "submitted", application: submitted!, payPath };
 }
 
 async function notifyReceived(
   options: SubmitApplicationOptions,
   application: Application,
-  fee: number | null,
+  {
+    fee,
+    timing,
+    payPath,
+  }: { fee: number | null; timing: "on_submission" | "deferred"; payPath: string | null },
 ) {
   const email = application.residentId ? undefined : (application.guestEmail ?? undefined);
   if (!application.residentId && !email) {
@@ -136,12 +178,17 @@ async function notifyReceived(
     language,
     ...receivedTemplates[language],
   });
+  const yen = (fee ?? 0).toLocaleString("ja-JP");
   const feeText =
-    fee && fee > 0
+    timing === "deferred" && options.definition.fee
       ? language === "ja"
-        ? `手数料: ${fee.toLocaleString("ja-JP")}円（お支払いは市からの案内をお待ちください）\n`
-        : `Fee: ¥${fee.toLocaleString("ja-JP")} (the city will tell you how to pay)\n`
-      : "";
+        ? "手数料: 審査の後、確定した金額とお支払い方法をご案内します。\n"
+        : "Fee: after review we will tell you the amount and how to pay.\n"
+      : fee && fee > 0
+        ? language === "ja"
+          ? `手数料: ${yen}円\nお支払いはこちらから: ${new URL(payPath ?? "", options.applicationUrl)}\n`
+          : `Fee: ¥${yen}\nPay it here: ${new URL(payPath ?? "", options.applicationUrl)}\n`
+        : "";
   await sendNotification(options.tx, {
     tenantId: options.tenantId,
     templateKey: RECEIVED_TEMPLATE,
@@ -158,35 +205,4 @@ async function notifyReceived(
       confirmation: localized(options.definition.confirmationText, language),
     },
   });
-}
-
-/** Answers the resident's route shows, plus computed values; what a skipped page or hidden field held is dropped. */
-function keepVisibleAnswers(
-  definition: FormDefinition,
-  all: Answers,
-  allProvenance: ProvenanceMap,
-): { answers: Answers; provenance: ProvenanceMap } {
-  const answers: Answers = {};
-  const provenance: ProvenanceMap = {};
-  const scope = { ...all, ...computeValues(definition, all) };
-  for (const page of routeOf(definition, all)) {
-    for (const field of page.fields) {
-      if (field.type === "info" || !holds(field.showIf, scope)) {
-        continue;
-      }
-      if (field.type === "computed") {
-        answers[field.key] = scope[field.key] as number;
-        provenance[field.key] = { source: "computed" };
-        continue;
-      }
-      if (all[field.key] !== undefined && all[field.key] !== null) {
-        answers[field.key] = all[field.key]!;
-        const origin = allProvenance[field.key];
-        if (origin) {
-          provenance[field.key] = origin;
-        }
-      }
-    }
-  }
-  return { answers, provenance };
 }

@@ -2,10 +2,13 @@ import { and, desc, eq, isNull } from "drizzle-orm";
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { Actor } from "../../../core/audit/actor.ts";
+import { findCaseBySubject } from "../../../core/cases/operations/find-case-by-subject.ts";
+import type { Db } from "../../../core/db/database.ts";
 import type { AppEnv } from "../../../core/http/app-env.ts";
 import { problems } from "../../../core/http/problem.ts";
 import { hashSecret } from "../../../core/identity/auth-flows.ts";
 import { requireResident } from "../../../core/identity/resident-session.ts";
+import { APPLICATION_SUBJECT } from "../application-case.ts";
 import { FormDefinition } from "../definition/form-definition.ts";
 import {
   type Application,
@@ -67,7 +70,19 @@ export function clearGuestCookie(c: Context<AppEnv>, applicationId: string): voi
   deleteCookie(c, guestCookie(applicationId), { path: "/forms" });
 }
 
-export type OpenApplication = LiveForm & { application: Application; actor: Actor };
+export type OpenApplication = LiveForm & {
+  application: Application;
+  actor: Actor;
+  /**
+   * Staff returned the submitted application (差し戻し): its resident may change answers of the pinned version
+   * and submit it again. `returnReason` says what to correct.
+   */
+  correction: { caseId: string; returnReason: string | null } | null;
+};
+
+/** Answers can change while the application is a draft, or while it is returned for correction. */
+export const isEditable = (opened: OpenApplication) =>
+  !opened.application.submittedAt || opened.correction !== null;
 
 /**
  * The application at this URL, if the person asking may see it: its resident (signed in at the form's level)
@@ -99,20 +114,41 @@ export async function openApplication(
     throw problems.notFound();
   }
   const definition = definitionOf(row.version);
+  let actor: Actor;
   if (row.application.residentId) {
     const level = definition.assuranceLevel === "none" ? "email" : definition.assuranceLevel;
     const resident = requireResident(c, level);
     if (resident.id !== row.application.residentId) {
       throw problems.notFound();
     }
-    return { ...row, definition, actor: { type: "resident", id: resident.id } };
+    actor = { type: "resident", id: resident.id };
+  } else {
+    const key = getCookie(c, guestCookie(applicationId));
+    const expired = row.application.resumeExpiresAt !== null && row.application.resumeExpiresAt < new Date();
+    if (
+      !key ||
+      !row.application.guestKeyHash ||
+      hashSecret(key) !== row.application.guestKeyHash ||
+      expired
+    ) {
+      throw problems.notFound();
+    }
+    actor = { type: "guest", id: null };
   }
-  const key = getCookie(c, guestCookie(applicationId));
-  const expired = row.application.resumeExpiresAt !== null && row.application.resumeExpiresAt < new Date();
-  if (!key || !row.application.guestKeyHash || hashSecret(key) !== row.application.guestKeyHash || expired) {
-    throw problems.notFound();
+  return { ...row, definition, actor, correction: await correctionOf(db, c.var.tenant.id, row.application) };
+}
+
+async function correctionOf(db: Db, tenantId: string, application: Application) {
+  if (!application.submittedAt || !application.residentId) {
+    return null;
   }
-  return { ...row, definition, actor: { type: "guest", id: null } };
+  const found = await findCaseBySubject({
+    db,
+    tenantId,
+    subjectType: APPLICATION_SUBJECT,
+    subjectId: application.id,
+  });
+  return found?.status === "returned" ? { caseId: found.id, returnReason: found.statusReason } : null;
 }
 
 /** The signed-in resident's unfinished application of this form, to continue instead of starting over. */

@@ -295,10 +295,12 @@ describe("forms.js, the runner's progressive enhancement, in Chromium", () => {
       expect(await axeViolations(page)).toEqual([]);
 
       posts.length = 0;
+      const applicationId = applicationIdOf(page);
       await doubleTap(page, page.getByRole("button", { name: "この内容で申請する" }), "/submit");
-      await page.waitForURL(/\/done$/);
+      // The fee is due at submission: on to the payment page.
+      await page.waitForURL(/\/payments\/[0-9a-f-]{36}$/);
       expect(pathsOf(posts)).toEqual([expect.stringMatching(/\/submit$/)]);
-      const submitted = await answersOf(applicationIdOf(page));
+      const submitted = await answersOf(applicationId);
       expect(submitted.referenceNumber).toBeTruthy();
       expect(submitted.answers).toMatchObject({ signature: { typed: "鹿屋 花子" } });
       expect(problems).toEqual([]);

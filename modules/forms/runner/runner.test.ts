@@ -261,8 +261,9 @@ describe("resident form runner", () => {
       post(resident, `${base}/submit`, { _idempotency: submitKey }),
     ]);
     expect([one.status, two.status]).toEqual([303, 303]);
-    expect(one.headers.get("location")).toBe(`${base}/done`);
-    expect(two.headers.get("location")).toBe(`${base}/done`);
+    // The fee is due at submission: both taps lead to the same payment page.
+    expect(one.headers.get("location")).toMatch(/^\/payments\/[0-9a-f-]{36}$/);
+    expect(two.headers.get("location")).toBe(one.headers.get("location"));
     const [submitted] = await platform.services.database.db
       .select()
       .from(applications)

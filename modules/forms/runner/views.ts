@@ -6,6 +6,7 @@ import type { Answers } from "../definition/answers.ts";
 import { type Lang, localized, yen } from "../definition/display-answer.ts";
 import type { FormDefinition, Page } from "../definition/form-definition.ts";
 import { computeValues, type PageInput } from "../definition/validate-page.ts";
+import type { PaymentStatus } from "../schema.ts";
 import { paragraphs, renderField } from "./render-field.ts";
 
 export type PageView = {
@@ -98,12 +99,23 @@ export function checkView(view: {
   submitKey: string;
   csrf: Html;
   notice: string | null;
+  /** Returned by staff for correction: what to correct, and the page submits again instead. */
+  correction: { returnReason: string | null } | null;
 }): Html {
   const { t, lang } = view;
-  return html`<p><a class="back-link" href="${view.baseHref}/${view.pages.at(-1)?.key ?? ""}">${t("forms.runner.back")}</a></p>
+  return html`<p><a class="back-link" href="${view.baseHref}/p/${view.pages.at(-1)?.key ?? ""}">${t("forms.runner.back")}</a></p>
 <p class="caption">${localized(view.definition.title, lang)}</p>
-<h1>${t("forms.check.title")}</h1>
+<h1>${t(view.correction ? "forms.correction.title" : "forms.check.title")}</h1>
 ${view.notice ? html`<div class="error-summary" id="error-summary" role="alert" tabindex="-1"><p>${view.notice}</p></div>` : ""}
+${
+  view.correction
+    ? html`<div class="notice" role="status"><p>${t("forms.correction.intro")}</p>${
+        view.correction.returnReason
+          ? html`<p><strong>${t("forms.correction.reason")}</strong> ${multiline(view.correction.returnReason)}</p>`
+          : ""
+      }</div>`
+    : ""
+}
 ${view.pages.map((page) => {
   const rows = view.rows.filter((row) => row.pageKey === page.key);
   return html`<h2>${localized(page.title, lang)}</h2>
@@ -116,21 +128,23 @@ ${view.pages.map((page) => {
       }</dd>${
         row.provenance?.source === "computed"
           ? ""
-          : html`<dd class="change"><a href="${view.baseHref}/${page.key}#f-${row.key}">${t("forms.check.change")}<span class="visually-hidden"> ${row.label}</span></a></dd>`
+          : html`<dd class="change"><a href="${view.baseHref}/p/${page.key}#f-${row.key}">${t("forms.check.change")}<span class="visually-hidden"> ${row.label}</span></a></dd>`
       }</div>`,
   )}</dl>`;
 })}
 ${
   view.fee !== null
-    ? html`<h2>${localized(view.definition.fee?.label, lang)}</h2><p class="fee">${yen(view.fee)}</p><p>${t("forms.check.feeNote")}</p>`
+    ? html`<h2>${localized(view.definition.fee?.label, lang)}</h2><p class="fee">${yen(view.fee)}</p><p>${t(
+        view.definition.fee?.timing === "deferred" ? "forms.check.feeDeferred" : "forms.check.feeNote",
+      )}</p>`
     : ""
 }
 <h2>${t("forms.check.declarationTitle")}</h2>
 <p>${t("forms.check.declaration")}</p>
-<form method="post" action="${view.baseHref}/submit" data-submit-once>
+<form method="post" action="${view.baseHref}/${view.correction ? "resubmit" : "submit"}" data-submit-once>
 ${view.csrf}
 <input type="hidden" name="_idempotency" value="${view.submitKey}">
-<div class="button-row"><button type="submit">${t("forms.check.submit")}</button></div>
+<div class="button-row"><button type="submit">${t(view.correction ? "forms.correction.submit" : "forms.check.submit")}</button></div>
 </form>
 <script src="/assets/forms.js" defer></script>`;
 }
@@ -143,6 +157,11 @@ export function doneView(view: {
   referenceNumber: string;
   baseHref: string;
   fee: number | null;
+  paymentStatus: PaymentStatus;
+  /** The resident's payment page while the fee is unpaid (guests pay from the link they were sent). */
+  payHref: string | null;
+  /** The application's page on My page (status, messages). */
+  caseHref: string | null;
   signedIn: boolean;
 }): Html {
   const { t, lang } = view;
@@ -152,9 +171,43 @@ export function doneView(view: {
 <p class="reference" id="reference">${view.referenceNumber}</p>
 </div>
 ${view.definition.confirmationText ? paragraphs(localized(view.definition.confirmationText, lang)) : ""}
-${view.fee ? html`<p>${t("forms.done.fee", { fee: yen(view.fee) })}</p>` : ""}
-<p>${t(view.signedIn ? "forms.done.messageResident" : "forms.done.messageGuest")}</p>
+${feeNotice(view)}
+${doneLinks(view)}`;
+}
+
+function feeNotice(view: {
+  t: Translator;
+  fee: number | null;
+  paymentStatus: PaymentStatus;
+  payHref: string | null;
+}): Html {
+  const { t } = view;
+  switch (view.paymentStatus) {
+    case "unpaid":
+      return html`<div class="notice" role="status"><p>${t("forms.done.fee", { fee: yen(view.fee ?? 0) })}</p>${
+        view.payHref
+          ? html`<p class="button-row"><a class="button" href="${view.payHref}">${t("forms.done.pay")}</a></p>`
+          : html`<p>${t("forms.done.payFromLink")}</p>`
+      }</div>`;
+    case "paid":
+      return html`<p>${t("forms.done.paid", { fee: yen(view.fee ?? 0) })}</p>`;
+    case "awaiting_amount":
+      return html`<p>${t("forms.check.feeDeferred")}</p>`;
+    default:
+      return html``;
+  }
+}
+
+function doneLinks(view: {
+  t: Translator;
+  baseHref: string;
+  signedIn: boolean;
+  caseHref: string | null;
+}): Html {
+  const { t } = view;
+  return html`<p>${t(view.signedIn ? "forms.done.messageResident" : "forms.done.messageGuest")}</p>
 <p class="button-row"><a class="button button-secondary" href="${view.baseHref}/receipt.pdf" download>${t("forms.done.receipt")}</a></p>
+${view.caseHref ? html`<p><a href="${view.caseHref}">${t("forms.done.status")}</a></p>` : ""}
 ${view.signedIn ? html`<p><a href="/my">${t("forms.done.myPage")}</a></p>` : ""}`;
 }
 

@@ -26,7 +26,12 @@ export const sodaiGomiTemplate: FormTemplate = {
       en: "Book a collection of oversized household garbage (items larger than about 50 cm). The fee is ¥500 per item, up to 10 items at a time. TVs, fridges, washing machines and air conditioners fall under the appliance recycling law and cannot be collected.",
     },
     assuranceLevel: "email",
-    fee: { amount: { var: "fee" }, label: { ja: "収集手数料", en: "Collection fee" } },
+    // Staff check the items (size, recyclable appliances) before the fee is fixed: 事後決済.
+    fee: {
+      amount: { var: "fee" },
+      label: { ja: "収集手数料（概算）", en: "Collection fee (estimate)" },
+      timing: "deferred",
+    },
     confirmationText: {
       ja: "申込みを受け付けました。収集日が決まり次第メールでお知らせします。収集日の朝8時30分までに、指定の場所へ出してください。",
       en: "We have received your booking and will email the collection day. Put the items out at the agreed place by 8:30 on that morning.",
