@@ -10,6 +10,7 @@ import {
   clientIp,
   type StaffMember,
 } from "../http/middleware.ts";
+import { jsonBody as body, jsonResponse as json } from "../http/openapi.ts";
 import { type Bilingual, ProblemError } from "../http/problem.ts";
 import { validationHook } from "../http/validation.ts";
 import type { CaseFilters } from "./case-filters.ts";
@@ -48,13 +49,6 @@ import {
 } from "./staff-schemas.ts";
 import type { CaseStatus } from "./status.ts";
 
-const json = (schema: z.ZodType, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
-const body = <T extends z.ZodType>(schema: T) => ({
-  body: { content: { "application/json": { schema } }, required: true },
-});
 const forbidden = { description: "Outside the member's departments, or the role lacks the verb (audited)" };
 const notFound = { description: "Not this city's case, or no such case" };
 const caseParam = { params: z.object({ id: z.uuid() }) };

@@ -1,15 +1,11 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../http/app-env.ts";
 import { authorizeStaff, clientIp } from "../http/middleware.ts";
+import { jsonResponse as json } from "../http/openapi.ts";
 import { validationHook } from "../http/validation.ts";
 import type { Resident } from "./schema.ts";
 import { type ResidentAttribute, readResident } from "./staff/read-resident.ts";
 import { searchResidents } from "./staff/search-residents.ts";
-
-const json = (schema: z.ZodType, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
 
 const ResidentSummary = z
   .object({

@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../http/app-env.ts";
 import { authorizeStaff, authorizeStaffScope, clientIp, currentStaff } from "../http/middleware.ts";
+import { jsonResponse as json } from "../http/openapi.ts";
 import { problems } from "../http/problem.ts";
 import { validationHook } from "../http/validation.ts";
 import { staffRoles } from "./schema.ts";
@@ -10,11 +11,6 @@ import { endStaffSessions } from "./staff/end-staff-sessions.ts";
 import { findStaff, type StaffListing } from "./staff/find-staff.ts";
 import { grantStaffService } from "./staff/grant-staff-service.ts";
 import { revokeStaffService } from "./staff/revoke-staff-service.ts";
-
-const json = (schema: z.ZodType, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
 
 const StaffMemberSchema = z
   .object({

@@ -1,14 +1,10 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../http/app-env.ts";
 import { clientIp, currentStaff } from "../http/middleware.ts";
+import { jsonResponse as json } from "../http/openapi.ts";
 import { validationHook } from "../http/validation.ts";
 import { confirmStaffTotp } from "./staff/confirm-staff-totp.ts";
 import { enrolStaffTotp } from "./staff/enrol-staff-totp.ts";
-
-const json = (schema: z.ZodType, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
 
 const TotpEnrolment = z
   .object({

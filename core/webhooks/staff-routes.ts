@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../http/app-env.ts";
 import { authorizeStaff, clientIp } from "../http/middleware.ts";
+import { jsonBody as body, jsonResponse as json } from "../http/openapi.ts";
 import { validationHook } from "../http/validation.ts";
 import type { WebhookEventDefinition } from "../module.ts";
 import { createWebhookEndpoint } from "./operations/create-webhook-endpoint.ts";
@@ -85,13 +86,6 @@ const presentAttempt = (attempt: WebhookDeliveryAttempt) => ({
   responseExcerpt: attempt.responseExcerpt,
 });
 
-const json = (schema: z.ZodType, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
-const body = <T extends z.ZodType>(schema: T) => ({
-  body: { content: { "application/json": { schema } }, required: true },
-});
 const forbidden = { description: "Only system administrators manage webhooks (denial audited)" };
 const notFound = { description: "Not this city's, or no such thing" };
 

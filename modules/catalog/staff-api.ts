@@ -7,6 +7,7 @@ import {
   authorizeStaffScope,
   currentStaff,
 } from "../../core/http/middleware.ts";
+import { jsonResponse as json } from "../../core/http/openapi.ts";
 import { validationHook } from "../../core/http/validation.ts";
 import { createService } from "./operations/create-service.ts";
 import { findServices } from "./operations/find-services.ts";
@@ -15,11 +16,6 @@ import { publishService } from "./operations/publish-service.ts";
 import { presentService } from "./presenters.ts";
 import type { CatalogService } from "./schema.ts";
 import { CatalogServiceCreateSchema, ServiceSchema } from "./schemas.ts";
-
-const json = (schema: z.ZodType, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
 
 const forbidden = { description: "Outside the member's departments or granted services (audited)" };
 

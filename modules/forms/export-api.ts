@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import { unrepresentableProblem } from "../../core/exports/unrepresentable-problem.ts";
 import type { AppEnv } from "../../core/http/app-env.ts";
 import { authorizeStaff, authorizeStaffOn, clientIp, type StaffMember } from "../../core/http/middleware.ts";
+import { jsonResponse as json } from "../../core/http/openapi.ts";
 import { validationHook } from "../../core/http/validation.ts";
 import type { PermissionDefinition } from "../../core/module.ts";
 import { exportApplications, exportFormats } from "./export/operations/export-applications.ts";
@@ -66,10 +67,6 @@ const forbidden = {
     "The role lacks forms.application.export, or the form is outside the member's departments (audited)",
 };
 const notFound = { description: "Not this city's form, or no such file" };
-const json = (schema: z.ZodType, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
 
 const listExports = createRoute({
   method: "get",

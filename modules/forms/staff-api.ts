@@ -11,6 +11,7 @@ import {
   currentStaff,
   type StaffMember,
 } from "../../core/http/middleware.ts";
+import { jsonBody as body, jsonResponse as json } from "../../core/http/openapi.ts";
 import { problems } from "../../core/http/problem.ts";
 import { validationHook } from "../../core/http/validation.ts";
 import { formsExportApi } from "./export-api.ts";
@@ -54,14 +55,6 @@ import {
   FormVersionSchema,
 } from "./staff/schemas.ts";
 import { formTemplates } from "./templates/index.ts";
-
-const json = (schema: z.ZodType, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
-const body = <T extends z.ZodType>(schema: T) => ({
-  body: { content: { "application/json": { schema } }, required: true },
-});
 
 const forbidden = { description: "Outside the member's departments, or the role lacks the verb (audited)" };
 const notFound = { description: "Not this city's, or no such thing" };

@@ -2,16 +2,13 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { recordAudit } from "../../core/audit/record-audit.ts";
 import type { AppEnv } from "../../core/http/app-env.ts";
 import { authorizeStaff, clientIp } from "../../core/http/middleware.ts";
+import { jsonResponse as json } from "../../core/http/openapi.ts";
 import { validationHook } from "../../core/http/validation.ts";
 import { loadPaymentRecords, readPayments } from "./operations/read-payments.ts";
 import { refundPayment } from "./operations/refund-payment.ts";
 import { renderPaymentReceipt } from "./operations/render-payment-receipt.ts";
 import { PaymentSchema, presentPayment } from "./presenters.ts";
 
-const json = (schema: z.ZodType, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
 const forbidden = { description: "The role lacks the verb (audited)" };
 const notFound = { description: "Not this city's, or no such payment" };
 const paymentParam = { params: z.object({ id: z.uuid() }) };
