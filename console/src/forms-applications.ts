@@ -131,7 +131,6 @@ export async function renderApplication(
   const a = result.body;
   const formTitle = typeof a.formTitle === "string" ? a.formTitle : a.formTitle.ja;
   document.title = `申請 ${a.referenceNumber} | 申請フォーム | 職員用画面`;
-  const base = `/staff/api/forms/applications/${a.id}`;
   view.main.replaceChildren(
     h("h1", { tabindex: "-1" }, bilingual(`申請 ${a.referenceNumber}`, "Application")),
     formTabs(a.formId, "applications", view.navigate),
@@ -162,6 +161,62 @@ export async function renderApplication(
         a.residentId ? both("アカウントあり", "Signed-in resident") : both("アカウントなし", "Guest"),
       ),
     ),
+    ...answersAndFiles(a, "h2"),
+  );
+}
+
+type Attachment = ApplicationDetail["attachments"][number];
+
+/** An image as an image and a PDF in a frame; anything else (none today) as a download link. */
+function attachmentView(base: string, file: Attachment, index: number): HTMLElement {
+  const url = `${base}/attachments/${encodeURIComponent(file.id)}`;
+  const size = `${Math.max(1, Math.round(file.size / 1024)).toLocaleString("ja-JP")} KB`;
+  const download = h(
+    "a",
+    { href: url, download: file.name },
+    `${file.name}（${size}）`,
+    h("span", { class: "visually-hidden" }, " をダウンロード (download)"),
+  );
+  // Shown inside the page: the server sends images and PDFs inline when asked (still audited per read).
+  const inline = `${url}?inline=1`;
+  let preview: HTMLElement | null = null;
+  if (file.contentType.startsWith("image/")) {
+    preview = h("img", {
+      src: inline,
+      alt: `添付ファイル ${index + 1}: ${file.name}`,
+      class: "attachment-image",
+      loading: "lazy",
+    });
+  } else if (file.contentType === "application/pdf") {
+    preview = h(
+      "object",
+      {
+        data: inline,
+        type: "application/pdf",
+        class: "attachment-pdf",
+        title: `添付ファイル ${index + 1}: ${file.name}`,
+        "aria-label": `添付ファイル ${index + 1}: ${file.name} (PDF)`,
+      },
+      h(
+        "p",
+        {},
+        bilingual(
+          "PDFをこの画面に表示できません。下のリンクから開いてください。",
+          "Cannot show the PDF here: use the link below.",
+        ),
+      ),
+    );
+  }
+  return h("li", { class: "attachment" }, h("figure", {}, preview, h("figcaption", {}, download)));
+}
+
+/**
+ * An application's answers with where each value came from, its attachments shown inline (images, PDFs) with
+ * a download link, and its receipt: the same in 申請フォーム and in 申請処理.
+ */
+export function answersAndFiles(a: ApplicationDetail, heading: "h2" | "h3"): HTMLElement[] {
+  const base = `/staff/api/forms/applications/${encodeURIComponent(a.id)}`;
+  return [
     table(
       "answers-caption",
       bilingual("回答", "Answers"),
@@ -176,24 +231,13 @@ export async function renderApplication(
         provenanceBadges(row.provenance),
       ]),
     ),
-    h("h2", {}, bilingual("添付ファイル", "Attachments")),
+    h(heading, {}, bilingual("添付ファイル", "Attachments")),
     a.attachments.length === 0
       ? h("p", {}, bilingual("添付ファイルはありません", "No attachments"))
       : h(
           "ul",
-          { class: "attachments" },
-          ...a.attachments.map((file) =>
-            h(
-              "li",
-              {},
-              h(
-                "a",
-                { href: `${base}/attachments/${file.id}`, download: file.name },
-                `${file.name}（${Math.max(1, Math.round(file.size / 1024)).toLocaleString("ja-JP")} KB）`,
-                h("span", { class: "visually-hidden" }, " をダウンロード (download)"),
-              ),
-            ),
-          ),
+          { class: "attachment-list" },
+          ...a.attachments.map((file, index) => attachmentView(base, file, index)),
         ),
     h(
       "p",
@@ -201,8 +245,8 @@ export async function renderApplication(
       h(
         "a",
         { href: `${base}/receipt`, class: "button secondary" },
-        bilingual("受付票（PDF）", "Receipt PDF"),
+        bilingual("受付票（PDF）", "Receipt of submission (PDF)"),
       ),
     ),
-  );
+  ];
 }
