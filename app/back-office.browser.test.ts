@@ -23,6 +23,7 @@ let cardIdp: StandInProvider;
 /** The resident pages and the console share the host name, as in a real install. */
 let site: string;
 let tenantId: string;
+let copyFormId: string;
 
 const db = () => server.platform.services.database.db;
 
@@ -77,6 +78,7 @@ beforeAll(async () => {
     },
   });
   await db().update(forms).set({ departmentId: shiminKa!.id }).where(eq(forms.id, form.id));
+  copyFormId = form.id;
   server.platform.worker.start();
 }, 120_000);
 
@@ -366,4 +368,29 @@ describe("back office journeys", () => {
       await context.close();
     }
   }, 180_000);
+
+  it("a clerk types in an application received on paper, which joins the queue", async () => {
+    const staff = await openConsole();
+    try {
+      await staff.goto(`${site}/staff/forms/${copyFormId}/applications`);
+      await staff.getByRole("link", { name: /紙・電話・窓口の申請を入力/ }).click();
+      await staff.waitForURL(/\/enter$/);
+      expect(await axeViolations(staff)).toEqual([]);
+      await staff.getByLabel("電話").check();
+      await staff.locator('input[name="document"]').fill("下水道台帳の写し");
+      await staff.getByRole("button", { name: "この内容で登録する" }).click();
+      // Nothing lost on a refusal: the page comes back with what was typed and the problem.
+      await staff.locator(".error-summary").waitFor();
+      expect(await staff.locator('input[name="document"]').inputValue()).toBe("下水道台帳の写し");
+      await staff.locator('input[name="pages"]').fill("4");
+      await staff.getByRole("button", { name: "この内容で登録する" }).click();
+      await staff.waitForURL(/\/staff\/cases\/[0-9a-f-]{36}$/);
+      await expect.poll(() => staff.locator("main").textContent()).toContain("電話");
+      const caseId = /\/staff\/cases\/([0-9a-f-]{36})$/.exec(staff.url())![1]!;
+      const [entered] = await db().select().from(cases).where(eq(cases.id, caseId));
+      expect(entered).toMatchObject({ channel: "phone", status: "received", serviceKey: "copy-request" });
+    } finally {
+      await staff.context().close();
+    }
+  }, 120_000);
 });

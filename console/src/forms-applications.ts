@@ -80,6 +80,18 @@ export async function renderApplications(view: FormsView, formId: string): Promi
       { class: "hint" },
       bilingual("申請の閲覧は監査ログに記録されます。", "Reading applications is recorded in the audit log."),
     ),
+    form.ok && form.body.status === "published"
+      ? h(
+          "p",
+          {},
+          // A server-rendered page (like the preview), so it is a plain link.
+          h(
+            "a",
+            { href: `/staff/forms/${encodeURIComponent(formId)}/enter`, class: "button secondary" },
+            bilingual("紙・電話・窓口の申請を入力", "Enter a paper, phone or counter application"),
+          ),
+        )
+      : "",
     applications.length === 0
       ? h("p", { class: "notice" }, bilingual("まだ申請はありません", "No applications yet"))
       : table(

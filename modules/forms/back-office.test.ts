@@ -283,6 +283,42 @@ describe("applications in the back office", () => {
     expect(await caseOf(id)).toMatchObject({ id: caseId, channel: "paper", status: "received" });
   });
 
+  it("gives clerks a one-page entry screen for paper and phone applications", async () => {
+    const page = await platform.request(`/staff/forms/${payNowFormId}/enter`, { headers: manager });
+    expect(page.status).toBe(200);
+    const text = await page.text();
+    expect(text).toContain('name="_channel"');
+    expect(text).toContain('name="copies"');
+
+    const form = (fields: Record<string, string>) =>
+      platform.request(`/staff/forms/${payNowFormId}/enter`, {
+        method: "POST",
+        headers: manager,
+        body: new URLSearchParams(fields),
+      });
+    const refused = await form({ _channel: "phone", name: "", copies: "1", _action: "enter" });
+    expect(refused.status).toBe(400);
+    const shownBack = await refused.text();
+    expect(shownBack).toContain("error-summary");
+    expect(shownBack).toMatch(/name="copies"[^>]*value="1"/);
+
+    const entered = await form({ _channel: "phone", name: "電話 花子", copies: "2", _action: "enter" });
+    expect(entered.status).toBe(303);
+    const caseId = /^\/staff\/cases\/([0-9a-f-]{36})$/.exec(entered.headers.get("location")!)![1]!;
+    const [row] = await db()
+      .select()
+      .from(applications)
+      .where(and(eq(applications.formId, payNowFormId), eq(applications.channel, "phone")));
+    expect(row).toMatchObject({ paymentStatus: "awaiting_amount", feeAmount: null });
+    expect(await caseOf(row!.id)).toMatchObject({ id: caseId, channel: "phone" });
+
+    // Read-only members may see applications but not enter them.
+    const viewer = await platform.signInStaff("viewer@tenohira.localhost");
+    expect((await platform.request(`/staff/forms/${payNowFormId}/enter`, { headers: viewer })).status).toBe(
+      403,
+    );
+  });
+
   it("keeps another city's staff out", async () => {
     const response = await platform.request("http://bo.localhost/staff/api/session", {
       method: "POST",

@@ -17,6 +17,7 @@ import type { Answers } from "./definition/answers.ts";
 import { localized } from "./definition/display-answer.ts";
 import { FormDefinition, formDefinitionJsonSchema, type Page } from "./definition/form-definition.ts";
 import { checkPage, feeOf, type PageInput, routeOf } from "./definition/validate-page.ts";
+import { entryPages } from "./entry-pages.ts";
 import { formAvailability } from "./form-availability.ts";
 import { attachFile } from "./operations/attach-file.ts";
 import { createReceipt } from "./operations/create-receipt.ts";
@@ -36,6 +37,7 @@ import {
   setGuestCookie,
 } from "./runner/access.ts";
 import { formsClientScript } from "./runner/client-script.ts";
+import { errorsIn, readPost, withoutGroupItem } from "./runner/posted-input.ts";
 import { checkView, doneView, formPageView } from "./runner/views.ts";
 import { applications, forms } from "./schema.ts";
 
@@ -48,54 +50,6 @@ const base = (slug: string, id: string) => `/forms/${slug}/a/${id}`;
 /** The LINE in-app browser says so in its user agent; applications remember the channel they came through. */
 const channelOf = (c: Context<AppEnv>) =>
   /\bLine\//i.test(c.req.header("user-agent") ?? "") ? "line" : "web";
-
-/** Reads a posted form into name → every string value, and name → uploaded files. */
-async function readPost(
-  c: Context<AppEnv>,
-): Promise<{ input: PageInput; files: Map<string, File[]>; action: string }> {
-  const body = await c.req.parseBody({ all: true });
-  const input: PageInput = new Map();
-  const files = new Map<string, File[]>();
-  for (const [name, raw] of Object.entries(body)) {
-    for (const value of Array.isArray(raw) ? raw : [raw]) {
-      if (typeof value === "string") {
-        input.set(name, [...(input.get(name) ?? []), value]);
-      } else if (value.size > 0) {
-        files.set(name, [...(files.get(name) ?? []), value]);
-      }
-    }
-  }
-  const action = input.get("_action")?.[0] ?? "next";
-  return { input, files, action };
-}
-
-function errorsIn(lang: "ja" | "en", problems: { input: string; message: { ja: string; en: string } }[]) {
-  const errors: Record<string, string> = {};
-  for (const problem of problems) {
-    errors[problem.input] ??= problem.message[lang];
-  }
-  return errors;
-}
-
-/** Moves the posted items of a repeating group down by one from `index`, for "remove" without JavaScript. */
-function withoutGroupItem(input: PageInput, key: string, index: number): PageInput {
-  const next: PageInput = new Map();
-  const pattern = new RegExp(`^${key}\\.(\\d+)\\.(.+)$`);
-  for (const [name, values] of input) {
-    const match = pattern.exec(name);
-    if (!match) {
-      next.set(name, values);
-      continue;
-    }
-    const item = Number(match[1]);
-    if (item !== index) {
-      next.set(`${key}.${item > index ? item - 1 : item}.${match[2]}`, values);
-    }
-  }
-  const count = Number(input.get(`${key}.count`)?.[0] ?? 1);
-  next.set(`${key}.count`, [String(Math.max(0, count - 1))]);
-  return next;
-}
 
 function renderFormPage(
   c: Context<AppEnv>,
@@ -698,4 +652,5 @@ ${
         preview: true,
       }),
     });
-  });
+  })
+  .route("/", entryPages);

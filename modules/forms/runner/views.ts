@@ -76,7 +76,7 @@ ${
 <script src="/assets/forms.js" defer></script>`;
 }
 
-function errorList(t: Translator, errors: Record<string, string>): Html {
+export function errorList(t: Translator, errors: Record<string, string>): Html {
   const entries = Object.entries(errors);
   if (entries.length === 0) {
     return html``;
