@@ -190,13 +190,22 @@ async function openCaseInConsole(page: Page, reference: string) {
   await page.getByRole("heading", { level: 1, name: new RegExp(reference) }).waitFor();
 }
 
+const statusLabels: Record<string, string> = {
+  in_progress: "処理中",
+  completed: "完了",
+  returned: "差し戻し",
+};
+
+/** Presses a status button (with a reason when asked) and waits for the console to confirm that change. */
 async function changeStatus(page: Page, to: string, reason?: string) {
   await page.locator(`#status-to-${to}`).click();
   if (reason) {
     await page.locator("#status-reason").fill(reason);
     await page.locator("#status-reason-submit").click();
   }
-  await expect.poll(() => page.locator("main").textContent()).toMatch(/に変更しました/);
+  await expect
+    .poll(() => page.locator("main").textContent())
+    .toContain(`状態を「${statusLabels[to]}」に変更しました`);
 }
 
 describe("back office journeys", () => {
@@ -234,7 +243,9 @@ describe("back office journeys", () => {
       const staff = await openConsole();
       try {
         await openCaseInConsole(staff, opened.reference);
-        expect(await staff.locator("main").textContent()).toContain("600");
+        // The payment panel loads on its own: the card payment is there.
+        await expect.poll(() => staff.locator("#payment-title").count()).toBe(1);
+        await expect.poll(() => staff.locator("main").textContent()).toContain("600");
         expect(await axeViolations(staff)).toEqual([]);
         await changeStatus(staff, "in_progress");
         await changeStatus(staff, "completed");
