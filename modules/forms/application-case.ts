@@ -9,6 +9,13 @@ import type { Application, Form } from "./schema.ts";
 
 export const APPLICATION_SUBJECT = "forms_application";
 
+/**
+ * The answers as submitted, which staff, exports, webhooks and the receipt show: a correction in progress
+ * (差し戻し) changes the working answers only, until the resident resubmits.
+ */
+export const officialAnswers = (application: Pick<Application, "answers" | "submittedAnswers">) =>
+  application.submittedAnswers ?? application.answers;
+
 /** Where the resident sees a submitted application of this form. */
 export const applicationPath = (slug: string, applicationId: string) => `/forms/${slug}/a/${applicationId}`;
 

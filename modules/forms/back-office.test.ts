@@ -190,6 +190,22 @@ describe("applications in the back office", () => {
     expect(check).toContain("氏名の漢字が住民票と異なります");
     expect(check).toContain(`action="/forms/bo-pay-now/a/${id}/resubmit"`);
 
+    // A correction that would change the fee is refused, and nothing moves.
+    await post(resident, `/forms/bo-pay-now/a/${id}/p/request`, { name: "鹿屋 太朗", copies: "3" });
+    const dearer = await post(resident, `/forms/bo-pay-now/a/${id}/resubmit`, {
+      _idempotency: "y".repeat(20),
+    });
+    expect(dearer.headers.get("location")).toMatch(/\/check\?unavailable=fee_changed$/);
+    expect((await caseOf(id))!.status).toBe("returned");
+    expect((await applicationRow(id)).submittedAnswers?.["copies"]).toBe(1);
+    // Meanwhile staff still see the answers as submitted, not the correction in progress.
+    const seen = (await (
+      await platform.request(`/staff/api/forms/applications/${id}`, { headers: manager })
+    ).json()) as {
+      rows: { key: string; value: string }[];
+    };
+    expect(seen.rows.find((row) => row.key === "name")?.value).toBe("鹿屋 太郎");
+
     const changed = await post(resident, `/forms/bo-pay-now/a/${id}/p/request`, {
       name: "鹿屋 太朗",
       copies: "1",
@@ -317,6 +333,26 @@ describe("applications in the back office", () => {
     expect((await platform.request(`/staff/forms/${payNowFormId}/enter`, { headers: viewer })).status).toBe(
       403,
     );
+  });
+
+  it("withdraws an unpaid fee when the resident withdraws, and keeps payments within the department", async () => {
+    const resident = await platform.signInResident("bo-withdraw@example.jp");
+    const { id } = await submit(resident, "bo-pay-now", { name: "鹿屋 三郎", copies: "1" });
+    const opened = (await caseOf(id))!;
+    const subject = { module: "forms", type: APPLICATION_SUBJECT, id };
+
+    // 道路河川課 staff may read payments, but not of 市民課's applications.
+    const doro = await platform.signInStaff("doro@tenohira.localhost");
+    const query = `/staff/api/payments?subjectType=${APPLICATION_SUBJECT}&subjectId=${id}`;
+    expect((await platform.request(query, { headers: doro })).status).toBe(403);
+    expect((await platform.request(query, { headers: manager })).status).toBe(200);
+
+    const withdrawn = await post(resident, `/my/cases/${opened.id}/withdraw`, { confirm: "yes" });
+    expect(withdrawn.status).toBe(303);
+    expect((await caseOf(id))!.status).toBe("withdrawn");
+    await platform.worker.drain();
+    const [payment] = await paymentsOfSubject({ db: db(), tenantId, subject });
+    expect(payment).toMatchObject({ state: "cancelled", finished: true });
   });
 
   it("keeps another city's staff out", async () => {

@@ -75,7 +75,7 @@ function entryPage(
 <h1>${localized(definition.title, lang)}</h1>
 <p>${t("forms.entry.lead")}</p>
 ${errorList(t, view.errors)}
-<form method="post" action="/staff/forms/${entry.form.id}/enter" novalidate class="runner" data-runner>
+<form method="post" action="/staff/forms/${entry.form.id}/enter" novalidate class="runner" data-runner data-submit-once>
 ${csrfField(c)}
 <fieldset class="field"><legend>${t("forms.entry.channel")}</legend>
 ${channels.map(

@@ -60,6 +60,8 @@ export const formsMessages: Catalogs = {
     "forms.correction.intro": "市から申請の修正をお願いしています。内容を直して、再提出してください。",
     "forms.correction.reason": "修正していただきたい点:",
     "forms.correction.submit": "修正して再提出する",
+    "forms.correction.feeChanged":
+      "この修正では手数料が変わるため、オンラインで再提出できません。手数料が変わらないように直すか、担当課へお問い合わせください。",
     "forms.correction.notReturned": "この申請は修正を受け付けていません。",
     "forms.check.declarationTitle": "申請の送信",
     "forms.check.declaration": "上記の内容に誤りがないことを確認し、申請します。",
@@ -152,6 +154,8 @@ export const formsMessages: Catalogs = {
       "The city has asked you to correct your application. Change your answers, then submit it again.",
     "forms.correction.reason": "What to correct:",
     "forms.correction.submit": "Resubmit the application",
+    "forms.correction.feeChanged":
+      "This correction changes the fee, so it cannot be resubmitted online. Correct it without changing the fee, or contact the department.",
     "forms.correction.notReturned": "This application is not open for correction.",
     "forms.check.declarationTitle": "Send your application",
     "forms.check.declaration": "I confirm the answers above are correct and I apply.",

@@ -7,7 +7,11 @@ import { importPostalCodesCommand } from "./postal-codes/command.ts";
 import { applicationRecords } from "./resident-records.ts";
 import { seedForms } from "./seeds.ts";
 import { formsStaffApi } from "./staff-api.ts";
-import { offerCorrection, recordApplicationPayments } from "./subscribers.ts";
+import {
+  offerCorrection,
+  recordApplicationPayments,
+  withdrawPaymentsOfClosedApplications,
+} from "./subscribers.ts";
 import { formsWebhookEvents } from "./webhook-payloads.ts";
 
 /** 電子申請: forms staff build without code, and residents' applications through them. */
@@ -18,7 +22,12 @@ export const formsModule = defineModule({
   pages: formsPages,
   staffApi: formsStaffApi,
   jobs: [renderReceiptJob, discardExpiredDraftsJob],
-  subscribers: [discardDraftsOfDeletedResident, recordApplicationPayments, offerCorrection],
+  subscribers: [
+    discardDraftsOfDeletedResident,
+    recordApplicationPayments,
+    offerCorrection,
+    withdrawPaymentsOfClosedApplications,
+  ],
   residentRecords: applicationRecords,
   commands: [importPostalCodesCommand],
   webhookEvents: formsWebhookEvents,

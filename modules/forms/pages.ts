@@ -113,6 +113,7 @@ const unavailableKey = {
   not_yet_open: "forms.landing.notYetOpen",
   closed: "forms.landing.closed",
   full: "forms.landing.full",
+  fee_changed: "forms.correction.feeChanged",
 } as const;
 
 export const formsPages = new Hono<AppEnv>()
@@ -568,6 +569,9 @@ ${
     );
     if (result.outcome === "incomplete") {
       return c.redirect(`${href}/p/${result.missingPage}`, 303);
+    }
+    if (result.outcome === "fee_changed") {
+      return c.redirect(`${href}/check?unavailable=fee_changed`, 303);
     }
     return c.redirect(`${href}/done`, 303);
   })

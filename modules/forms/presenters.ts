@@ -1,4 +1,5 @@
 import { answerRows } from "./answer-rows.ts";
+import { officialAnswers } from "./application-case.ts";
 import type { Provenance } from "./definition/answers.ts";
 import { contentHash } from "./definition/content-hash.ts";
 import type { Lang } from "./definition/display-answer.ts";
@@ -91,7 +92,7 @@ export function presentApplication(record: ApplicationRecord, lang: Lang) {
     residentId: application.residentId,
     rows: answerRows({
       definition: version.definition,
-      answers: application.answers,
+      answers: officialAnswers(application),
       provenance: application.provenance,
       lang,
     }).map((row) => ({

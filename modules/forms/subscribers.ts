@@ -4,6 +4,7 @@ import { systemActor } from "../../core/audit/actor.ts";
 import { findCaseBySubject } from "../../core/cases/operations/find-case-by-subject.ts";
 import { setCaseNextAction } from "../../core/cases/operations/set-case-next-action.ts";
 import { defineSubscriber } from "../../core/events/define-subscriber.ts";
+import { cancelPayment, paymentsOfSubject } from "../payments/index.ts";
 import { APPLICATION_SUBJECT, applicationPath } from "./application-case.ts";
 import { recordFeePayment } from "./operations/record-fee-payment.ts";
 import { applications, forms } from "./schema.ts";
@@ -66,7 +67,7 @@ export const offerCorrection = defineSubscriber({
     const tenantId = event.tenantId;
     const db = services.database.db;
     const [row] = await db
-      .select({ slug: forms.slug })
+      .select({ slug: forms.slug, residentId: applications.residentId })
       .from(applications)
       .innerJoin(forms, eq(forms.id, applications.formId))
       .where(and(eq(applications.id, payload.subjectId), eq(applications.tenantId, tenantId)));
@@ -76,8 +77,9 @@ export const offerCorrection = defineSubscriber({
       subjectType: APPLICATION_SUBJECT,
       subjectId: payload.subjectId,
     });
-    // Already corrected and resubmitted by the time this ran: nothing left to offer.
-    if (!row || current?.status !== "returned") {
+    // Already corrected and resubmitted by the time this ran, or a guest or paper application without an
+    // account to correct it in (staff reach those applicants by phone or post): nothing to offer.
+    if (!row?.residentId || current?.status !== "returned") {
       return;
     }
     await db.transaction((tx) =>
@@ -91,5 +93,34 @@ export const offerCorrection = defineSubscriber({
         },
       }),
     );
+  },
+});
+
+/**
+ * A withdrawn or rejected application owes nothing: payment requests not paid yet are withdrawn, so the
+ * resident cannot pay for a closed case. One being paid right now is retried later (the job backs off); a
+ * payment that already went through is for staff to refund.
+ */
+export const withdrawPaymentsOfClosedApplications = defineSubscriber({
+  id: "forms.withdraw-payments-of-closed-applications",
+  events: ["cases.case_status_changed"],
+  async handle(event, { services }) {
+    const payload = CaseStatusChanged.parse(event.payload);
+    if (
+      payload.subjectType !== APPLICATION_SUBJECT ||
+      !["rejected", "withdrawn"].includes(payload.to) ||
+      !event.tenantId
+    ) {
+      return;
+    }
+    const tenantId = event.tenantId;
+    await services.database.db.transaction(async (tx) => {
+      const subject = { module: "forms", type: APPLICATION_SUBJECT, id: payload.subjectId };
+      for (const payment of await paymentsOfSubject({ db: tx, tenantId, subject })) {
+        if (!payment.finished) {
+          await cancelPayment({ tx, tenantId, actor: systemActor, paymentId: payment.id });
+        }
+      }
+    });
   },
 });

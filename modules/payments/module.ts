@@ -20,11 +20,13 @@ export const paymentsModule = defineModule({
     {
       verb: "payments.payment.read",
       roles: ["department_manager", "staff", "read_only"],
+      scope: "department",
       description: { ja: "決済と返金の記録を見る", en: "See payments and refunds" },
     },
     {
       verb: "payments.payment.refund",
       roles: ["department_manager"],
+      scope: "department",
       description: { ja: "決済を返金する", en: "Refund payments" },
     },
   ],

@@ -1,15 +1,20 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { and, eq } from "drizzle-orm";
+import type { Context } from "hono";
 import { recordAudit } from "../../core/audit/record-audit.ts";
+import { cases } from "../../core/cases/schema.ts";
 import type { AppEnv } from "../../core/http/app-env.ts";
-import { authorizeStaff, clientIp } from "../../core/http/middleware.ts";
+import { authorizeStaff, authorizeStaffOn, clientIp } from "../../core/http/middleware.ts";
 import { jsonResponse as json } from "../../core/http/openapi.ts";
+import { problems } from "../../core/http/problem.ts";
 import { validationHook } from "../../core/http/validation.ts";
 import { loadPaymentRecords, readPayments } from "./operations/read-payments.ts";
 import { refundPayment } from "./operations/refund-payment.ts";
 import { renderPaymentReceipt } from "./operations/render-payment-receipt.ts";
 import { PaymentSchema, presentPayment } from "./presenters.ts";
+import { payments } from "./schema.ts";
 
-const forbidden = { description: "The role lacks the verb (audited)" };
+const forbidden = { description: "Outside the member's departments, or the role lacks the verb (audited)" };
 const notFound = { description: "Not this city's, or no such payment" };
 const paymentParam = { params: z.object({ id: z.uuid() }) };
 
@@ -64,11 +69,55 @@ const receipt = createRoute({
   responses: { 200: { description: "The receipt (application/pdf)" }, 403: forbidden, 404: notFound },
 });
 
+/**
+ * Authorises the role first (so a member without the verb learns nothing), then the verb on the department of
+ * the case the payment belongs to: staff see and refund the payments of their own departments' work.
+ * Listing by a subject without a case yet, or a payment of no case, is left to the role alone.
+ */
+async function authorizeOnPayments(
+  c: Context<AppEnv>,
+  verb: string,
+  of: { subjectType: string; subjectId: string } | { paymentId: string },
+) {
+  const staff = await authorizeStaff(c, verb);
+  const db = c.var.services.database.db;
+  const tenantId = c.var.tenant.id;
+  const [owner] =
+    "paymentId" in of
+      ? await db
+          .select({ caseId: cases.id, departmentId: cases.departmentId })
+          .from(payments)
+          .leftJoin(cases, eq(cases.id, payments.caseId))
+          .where(and(eq(payments.id, of.paymentId), eq(payments.tenantId, tenantId)))
+      : await db
+          .select({ caseId: cases.id, departmentId: cases.departmentId })
+          .from(cases)
+          .where(
+            and(
+              eq(cases.tenantId, tenantId),
+              eq(cases.subjectType, of.subjectType),
+              eq(cases.subjectId, of.subjectId),
+            ),
+          );
+  if ("paymentId" in of && !owner) {
+    throw problems.notFound();
+  }
+  // A payment that belongs to no case (a module without a work queue) is the city's, as the role allows.
+  if (!owner?.caseId) {
+    return staff;
+  }
+  return authorizeStaffOn(c, verb, {
+    type: "payments_payment",
+    id: "paymentId" in of ? of.paymentId : null,
+    departmentId: owner.departmentId,
+  });
+}
+
 // Each handler: validate (by the route), authorise, run one operation, present.
 export const paymentsStaffApi = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
   .openapi(list, async (c) => {
-    const staff = await authorizeStaff(c, "payments.payment.read");
     const { subjectType, subjectId } = c.req.valid("query");
+    const staff = await authorizeOnPayments(c, "payments.payment.read", { subjectType, subjectId });
     const records = await c.var.services.database.db.transaction((tx) =>
       readPayments({
         tx,
@@ -82,8 +131,8 @@ export const paymentsStaffApi = new OpenAPIHono<AppEnv>({ defaultHook: validatio
     return c.json({ payments: records.map(presentPayment) }, 200);
   })
   .openapi(refund, async (c) => {
-    const staff = await authorizeStaff(c, "payments.payment.refund");
     const { id } = c.req.valid("param");
+    const staff = await authorizeOnPayments(c, "payments.payment.refund", { paymentId: id });
     const body = c.req.valid("json");
     const db = c.var.services.database.db;
     await db.transaction((tx) =>
@@ -102,8 +151,8 @@ export const paymentsStaffApi = new OpenAPIHono<AppEnv>({ defaultHook: validatio
     return c.json({ payment: presentPayment(record!) }, 202);
   })
   .openapi(receipt, async (c) => {
-    const staff = await authorizeStaff(c, "payments.payment.read");
     const { id } = c.req.valid("param");
+    const staff = await authorizeOnPayments(c, "payments.payment.read", { paymentId: id });
     const services = c.var.services;
     const pdf = await renderPaymentReceipt({ services, tenantId: c.var.tenant.id, paymentId: id });
     await recordAudit(services.database.db, {

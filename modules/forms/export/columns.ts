@@ -59,7 +59,13 @@ export function jstDateTime(at: Date): string {
 
 export type ExportedApplication = Pick<
   Application,
-  "referenceNumber" | "submittedAt" | "channel" | "feeAmount" | "paymentStatus" | "answers"
+  | "referenceNumber"
+  | "submittedAt"
+  | "channel"
+  | "feeAmount"
+  | "paymentStatus"
+  | "answers"
+  | "submittedAnswers"
 > & { versionNumber: number };
 
 export function metaCells(application: ExportedApplication): CellValue[] {

@@ -1,3 +1,4 @@
+import { officialAnswers } from "../application-case.ts";
 import type { FormDefinition } from "../definition/form-definition.ts";
 import type { Application } from "../schema.ts";
 import { type AnswerEntry, answerEntries } from "./answer-entries.ts";
@@ -26,6 +27,7 @@ export type SubmittedApplicationSource = {
     | "feeAmount"
     | "paymentStatus"
     | "answers"
+    | "submittedAnswers"
     | "provenance"
   >;
   form: { id: string; slug: string };
@@ -54,7 +56,7 @@ export function presentSubmittedApplication({
     paymentStatus: application.paymentStatus,
     answers: answerEntries({
       definition: version.definition,
-      answers: application.answers,
+      answers: officialAnswers(application),
       provenance: application.provenance,
     }),
   };

@@ -4,6 +4,7 @@ import type { Services } from "../../../core/services.ts";
 import { storedFiles } from "../../../core/storage/schema.ts";
 import { tenants } from "../../../core/tenancy/schema.ts";
 import { answerRows } from "../answer-rows.ts";
+import { officialAnswers } from "../application-case.ts";
 import { localized } from "../definition/display-answer.ts";
 import { renderReceiptPdf } from "../receipt/receipt-pdf.ts";
 import { applications, formVersions } from "../schema.ts";
@@ -45,7 +46,12 @@ export async function createReceipt({
     referenceNumber: application.referenceNumber!,
     submittedAt: application.submittedAt!,
     lang,
-    rows: answerRows({ definition, answers: application.answers, provenance: application.provenance, lang }),
+    rows: answerRows({
+      definition,
+      answers: officialAnswers(application),
+      provenance: application.provenance,
+      lang,
+    }),
     fee:
       application.feeAmount && application.feeAmount > 0
         ? { amount: application.feeAmount, status: application.paymentStatus === "paid" ? "paid" : "unpaid" }

@@ -69,6 +69,15 @@ export async function requestFeePayment(options: RequestFeePaymentOptions): Prom
   if (!found || ["completed", "rejected", "withdrawn"].includes(found.status)) {
     return { ok: false, reason: { ja: "この申請は処理を終えています", en: "This application is closed" } };
   }
+  if (!application.residentId && !application.guestEmail) {
+    return {
+      ok: false,
+      reason: {
+        ja: "この申請者には連絡先（アカウント・メール）がないため、支払いのリンクを送れません。窓口でお支払いください",
+        en: "This applicant has no account or e-mail to send a payment link to; take the fee at the counter",
+      },
+    };
+  }
   if (!["awaiting_amount", "not_required"].includes(application.paymentStatus)) {
     return {
       ok: false,

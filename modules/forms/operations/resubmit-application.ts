@@ -9,7 +9,7 @@ import { enqueueJob } from "../../../core/jobs/enqueue-job.ts";
 import { paymentsOfSubject } from "../../payments/index.ts";
 import { APPLICATION_SUBJECT } from "../application-case.ts";
 import type { FormDefinition } from "../definition/form-definition.ts";
-import { routeOf } from "../definition/validate-page.ts";
+import { feeOf, routeOf } from "../definition/validate-page.ts";
 import { keepVisibleAnswers } from "../definition/visible-answers.ts";
 import { renderReceiptJob } from "../jobs.ts";
 import { type Application, applications } from "../schema.ts";
@@ -31,12 +31,13 @@ export type ResubmitApplicationOptions = {
 export type ResubmitResult =
   | { outcome: "resubmitted"; application: Application; changedFields: string[] }
   | { outcome: "incomplete"; missingPage: string }
-  | { outcome: "not_returned"; reason: { ja: string; en: string } };
+  | { outcome: "not_returned"; reason: { ja: string; en: string } }
+  | { outcome: "fee_changed"; before: number; after: number };
 
 /**
  * Submits a corrected application again: same reference number and version, answers re-checked against the
- * route, the case back to 受付 for staff, and the receipt redrawn. The fee is not recomputed: an unpaid fee
- * keeps its payment request, and a paid one is not charged twice.
+ * route, the case back to 受付 for staff, and the receipt redrawn. A correction that would change the fee is
+ * refused: the fee was charged or asked for on the first submission.
  */
 export async function resubmitApplication(options: ResubmitApplicationOptions): Promise<ResubmitResult> {
   const { tx, tenantId, definition } = options;
@@ -53,6 +54,15 @@ export async function resubmitApplication(options: ResubmitApplicationOptions): 
   if (missing) {
     return { outcome: "incomplete", missingPage: missing.key };
   }
+  const { answers, provenance } = keepVisibleAnswers(definition, application.answers, application.provenance);
+  // A correction may not change what the resident owes: the fee was charged (or asked for) on what they
+  // first submitted. Staff handle such a change (a new application, or a fee set after review).
+  if (definition.fee && definition.fee.timing === "on_submission") {
+    const fee = feeOf(definition, answers) ?? 0;
+    if (fee !== (application.feeAmount ?? 0)) {
+      return { outcome: "fee_changed", before: application.feeAmount ?? 0, after: fee };
+    }
+  }
   const moved = await changeCaseStatus({
     tx,
     tenantId,
@@ -67,7 +77,6 @@ export async function resubmitApplication(options: ResubmitApplicationOptions): 
   if (!moved.ok) {
     return { outcome: "not_returned", reason: moved.reason };
   }
-  const { answers, provenance } = keepVisibleAnswers(definition, application.answers, application.provenance);
   const [resubmitted] = await tx
     .update(applications)
     .set({

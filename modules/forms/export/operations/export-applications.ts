@@ -10,6 +10,7 @@ import {
 } from "../../../../core/exports/csv.ts";
 import { encodeXlsx } from "../../../../core/exports/xlsx.ts";
 import { problems } from "../../../../core/http/problem.ts";
+import { officialAnswers } from "../../application-case.ts";
 import { applications } from "../../schema.ts";
 import { type ExportedApplication, jstDateTime, metaCells } from "../columns.ts";
 import { type ExportFileGroup, fileTitle, loadExportFiles } from "../export-files.ts";
@@ -84,6 +85,7 @@ export async function exportApplications(
         feeAmount: applications.feeAmount,
         paymentStatus: applications.paymentStatus,
         answers: applications.answers,
+        submittedAnswers: applications.submittedAnswers,
       })
       .from(applications)
       .where(
@@ -100,7 +102,7 @@ export async function exportApplications(
       versionNumber: versionNumbers.get(row.formVersionId)!,
     }));
     const answerCells = (application: ExportedApplication, versionId: string): CellValue[] =>
-      file.answerColumnsByVersion.get(versionId)!.map((column) => column.cell(application.answers));
+      file.answerColumnsByVersion.get(versionId)!.map((column) => column.cell(officialAnswers(application)));
     const table = rows.map((row, index) => [
       ...metaCells(exported[index]!),
       ...answerCells(exported[index]!, row.formVersionId),
