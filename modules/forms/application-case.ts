@@ -16,6 +16,20 @@ export const APPLICATION_SUBJECT = "forms_application";
 export const officialAnswers = (application: Pick<Application, "answers" | "submittedAnswers">) =>
   application.submittedAnswers ?? application.answers;
 
+/** What staff find an application by in the queue's search: its reference, form and answers as read. */
+export function applicationSearchText(
+  definition: FormDefinition,
+  application: Pick<Application, "referenceNumber" | "answers" | "provenance">,
+): string {
+  const rows = answerRows({
+    definition,
+    answers: application.answers,
+    provenance: application.provenance,
+    lang: "ja",
+  });
+  return [application.referenceNumber, definition.title.ja, ...rows.map((row) => row.value)].join("\n");
+}
+
 /** Where the resident sees a submitted application of this form. */
 export const applicationPath = (slug: string, applicationId: string) => `/forms/${slug}/a/${applicationId}`;
 
@@ -33,12 +47,6 @@ export async function openApplicationCase(options: {
   requestId?: string | null;
 }) {
   const { application, definition } = options;
-  const rows = answerRows({
-    definition,
-    answers: application.answers,
-    provenance: application.provenance,
-    lang: "ja",
-  });
   return openCase({
     tx: options.tx,
     tenantId: options.tenantId,
@@ -54,9 +62,7 @@ export async function openApplicationCase(options: {
     notifyEmail: application.residentId ? null : application.guestEmail,
     locale: application.locale,
     channel: application.channel as CaseChannel,
-    searchText: [application.referenceNumber, definition.title.ja, ...rows.map((row) => row.value)].join(
-      "\n",
-    ),
+    searchText: applicationSearchText(definition, application),
     receivedAt: application.submittedAt ?? new Date(),
     requestId: options.requestId ?? null,
   });

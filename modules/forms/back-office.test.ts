@@ -221,6 +221,13 @@ describe("applications in the back office", () => {
     expect(after.submittedAnswers?.["name"]).toBe("鹿屋 太朗");
     expect(after.resubmittedAt).not.toBeNull();
     expect((await caseOf(id))!.status).toBe("received");
+    // The queue finds it by the corrected name.
+    const found = await platform.request(`/staff/api/cases?q=${encodeURIComponent("太朗")}`, {
+      headers: manager,
+    });
+    expect(
+      ((await found.json()) as { cases: { subjectId: string }[] }).cases.map((c) => c.subjectId),
+    ).toContain(id);
     const [audit] = await db()
       .select()
       .from(auditLog)

@@ -3,11 +3,12 @@ import { and, eq } from "drizzle-orm";
 import type { Actor } from "../../../core/audit/actor.ts";
 import { changeCaseStatus } from "../../../core/cases/operations/change-case-status.ts";
 import { setCaseNextAction } from "../../../core/cases/operations/set-case-next-action.ts";
+import { updateCaseSearchText } from "../../../core/cases/operations/update-case-search-text.ts";
 import type { Db } from "../../../core/db/database.ts";
 import { recordChange } from "../../../core/events/record-change.ts";
 import { enqueueJob } from "../../../core/jobs/enqueue-job.ts";
 import { paymentsOfSubject } from "../../payments/index.ts";
-import { APPLICATION_SUBJECT } from "../application-case.ts";
+import { APPLICATION_SUBJECT, applicationSearchText } from "../application-case.ts";
 import type { FormDefinition } from "../definition/form-definition.ts";
 import { feeOf, routeOf } from "../definition/validate-page.ts";
 import { keepVisibleAnswers } from "../definition/visible-answers.ts";
@@ -105,6 +106,12 @@ export async function resubmitApplication(options: ResubmitApplicationOptions): 
       payload: { applicationId: application.id, formId: application.formId, caseId: options.caseId },
     },
     requestId: options.requestId ?? null,
+  });
+  await updateCaseSearchText({
+    tx,
+    tenantId,
+    caseId: options.caseId,
+    searchText: applicationSearchText(definition, resubmitted!),
   });
   const payable =
     application.paymentStatus === "unpaid"
