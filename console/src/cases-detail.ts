@@ -3,7 +3,7 @@
 import { assignmentSection, noteForm, statusSection } from "./cases-actions.ts";
 import {
   type CasesView,
-  canProcess,
+  can,
   caseStatusBadge,
   channelNames,
   formatDay,
@@ -61,7 +61,7 @@ export async function renderCase(view: CasesView, caseId: string, message?: stri
   }
   const { case: c, entries } = result.body;
   document.title = `申請 ${c.reference} | 申請処理 | 職員用画面 | てのひら市役所`;
-  const processing = canProcess(view.me.role);
+  const processing = can(view.me, "cases.case.process");
   const isApplication = c.module === "forms" && c.subjectType === FORMS_APPLICATION;
   const refresh = async (done: string) => {
     await renderCase(view, caseId, done);

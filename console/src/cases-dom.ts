@@ -8,7 +8,7 @@ import { type Attributes, bilingual, both, h, type Problem, type Result } from "
 /** What the console hands the cases views: who is signed in, and how to go back to the sign-in form. */
 export type CasesContext = {
   main: HTMLElement;
-  me: { id: string; role: string; csrfToken: string; displayName: string };
+  me: { id: string; role: string; permissions: string[]; csrfToken: string; displayName: string };
   signedOut: () => void;
 };
 
@@ -204,13 +204,9 @@ export function formatDay(iso: string | null | undefined): string {
     : "—";
 }
 
-const processors = new Set(["system_admin", "department_manager", "staff"]);
-const managers = new Set(["system_admin", "department_manager"]);
-
-/** cases.case.process: change status, assign, write memos and messages, refund. */
-export const canProcess = (role: string): boolean => processors.has(role);
-/** cases.case.export and cases.settings.manage. */
-export const canManage = (role: string): boolean => managers.has(role);
+/** Whether the member's role grants the verb: controls it never grants are left out. */
+export const can = (me: { permissions: readonly string[] }, verb: string): boolean =>
+  me.permissions.includes(verb);
 
 /** A label, an optional hint and an error line above a control, tied together for screen readers. */
 export function labelled(

@@ -3,7 +3,7 @@
 // business days (開庁日: weekends, national holidays and 12/29–1/3 do not count).
 import {
   type CasesView,
-  canManage,
+  can,
   casesTabs,
   channelNames,
   channels,
@@ -95,7 +95,7 @@ function metricsTable(services: ServiceMetrics[]): HTMLElement {
 }
 
 function settingsSection(view: CasesView, settings: SlaSetting[]): HTMLElement {
-  const editable = canManage(view.me.role);
+  const editable = can(view.me, "cases.settings.manage");
   const rows = settings.map((s, index) => {
     const id = `sla-${index}`;
     if (!editable) {

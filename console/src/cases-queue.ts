@@ -3,8 +3,7 @@
 // set (export).
 import {
   type CasesView,
-  canManage,
-  canProcess,
+  can,
   caseStatusBadge,
   caseStatuses,
   casesTabs,
@@ -86,7 +85,7 @@ export async function renderQueue(view: CasesView): Promise<void> {
     return;
   }
   const assignees: Assignees = people.ok ? people.body : { staff: [], teams: [] };
-  const processing = canProcess(view.me.role);
+  const processing = can(view.me, "cases.case.process");
   let list: CaseList = first.ok
     ? first.body
     : { cases: [], total: 0, page: 1, limit: PAGE_SIZE, services: [] };
@@ -385,7 +384,7 @@ export async function renderQueue(view: CasesView): Promise<void> {
         () => load(params, false),
       )
     : null;
-  const exporter = canManage(view.me.role) ? exportForm(view, () => params) : null;
+  const exporter = can(view.me, "cases.case.export") ? exportForm(view, () => params) : null;
 
   drawResults();
   if (first.ok) {

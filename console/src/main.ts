@@ -3,7 +3,15 @@
 import { canReadCases, isCasesPath, renderCasesView } from "./cases-view.ts";
 import { isFormsPath, renderFormsView } from "./forms-builder.ts";
 
-type Me = { id: string; email: string; displayName: string; role: string; csrfToken: string };
+type Me = {
+  id: string;
+  email: string;
+  displayName: string;
+  role: string;
+  /** The verbs the role grants, as the server's policy says (the server still checks every request). */
+  permissions: string[];
+  csrfToken: string;
+};
 type Problem = {
   title?: string;
   title_ja?: string;

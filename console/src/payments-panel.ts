@@ -1,15 +1,7 @@
 // The payment of a case: state, amounts, refunds and the state history from /staff/api/payments, a refund
 // form (the server checks the amount against what is still refundable), and, for an application with
 // no payment yet, 事後決済: staff set the amount after review and the resident gets a payment link.
-import {
-  type CasesView,
-  canManage,
-  canProcess,
-  labelled,
-  problemLines,
-  setFieldError,
-  staffApi,
-} from "./cases-dom.ts";
+import { type CasesView, can, labelled, problemLines, setFieldError, staffApi } from "./cases-dom.ts";
 import type { Payment } from "./cases-types.ts";
 import { bilingual, both, type Child, formatDate, h, yen } from "./forms-dom.ts";
 
@@ -85,7 +77,7 @@ export async function paymentPanel(
       ? h("p", {}, bilingual("この申請の支払いはありません", "No payment for this case"))
       : null,
     ...payments.map((payment, index) => paymentView(view, payment, index, changed)),
-    payments.length === 0 && subject.deferredFor && canProcess(view.me.role)
+    payments.length === 0 && subject.deferredFor && can(view.me, "forms.application.process")
       ? paymentRequestForm(view, subject.deferredFor, changed)
       : null,
   );
@@ -208,7 +200,9 @@ function paymentView(view: CasesView, payment: Payment, index: number, changed: 
       ),
     ),
     // payments.payment.refund: department managers (and administrators).
-    canManage(view.me.role) && payment.refundableAmount > 0 ? refundForm(view, payment, id, changed) : null,
+    can(view.me, "payments.payment.refund") && payment.refundableAmount > 0
+      ? refundForm(view, payment, id, changed)
+      : null,
   );
 }
 

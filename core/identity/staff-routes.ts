@@ -1,7 +1,8 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
 import type { AppEnv } from "../http/app-env.ts";
-import { clientIp, currentStaff, SESSION_COOKIE } from "../http/middleware.ts";
+import { clientIp, currentStaff, SESSION_COOKIE, type StaffMember } from "../http/middleware.ts";
 import { ProblemError } from "../http/problem.ts";
 import { validationHook } from "../http/validation.ts";
 import { createSession, destroySession } from "./sessions.ts";
@@ -14,9 +15,26 @@ const StaffMe = z
     displayName: z.string(),
     role: z.string(),
     departmentId: z.uuid().nullable(),
+    permissions: z.array(z.string()).openapi({
+      description: "Verbs the role may perform; the server still checks each request and its department",
+    }),
     csrfToken: z.string().openapi({ description: "Send back as X-CSRF-Token on every write" }),
   })
   .openapi("StaffMe");
+
+/** The signed-in member as the console needs it: who, which verbs the role grants, and the CSRF token. */
+function presentMe(c: Context<AppEnv>, staff: StaffMember, csrfToken: string): z.infer<typeof StaffMe> {
+  const { policy } = c.var;
+  return {
+    id: staff.id,
+    email: staff.email,
+    displayName: staff.displayName,
+    role: staff.role,
+    departmentId: staff.departmentId,
+    permissions: policy.verbs.filter((verb) => policy.can(staff.role, verb)),
+    csrfToken,
+  };
+}
 
 const SignInBody = z.object({
   email: z.email().max(254),
@@ -91,31 +109,11 @@ export const staffSessionRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validat
       path: "/",
       maxAge: config.sessionAbsoluteHours * 3600,
     });
-    return c.json(
-      {
-        id: staff.id,
-        email: staff.email,
-        displayName: staff.displayName,
-        role: staff.role,
-        departmentId: staff.departmentId,
-        csrfToken: session.csrfToken,
-      },
-      200,
-    );
+    return c.json(presentMe(c, staff, session.csrfToken), 200);
   })
   .openapi(me, async (c) => {
     const staff = await currentStaff(c);
-    return c.json(
-      {
-        id: staff.id,
-        email: staff.email,
-        displayName: staff.displayName,
-        role: staff.role,
-        departmentId: staff.departmentId,
-        csrfToken: c.var.session!.csrfToken,
-      },
-      200,
-    );
+    return c.json(presentMe(c, staff, c.var.session!.csrfToken), 200);
   })
   .openapi(signOut, async (c) => {
     if (c.var.session) {

@@ -335,8 +335,13 @@ describe("applications in the back office", () => {
     expect(row).toMatchObject({ paymentStatus: "awaiting_amount", feeAmount: null });
     expect(await caseOf(row!.id)).toMatchObject({ id: caseId, channel: "phone" });
 
-    // Read-only members may see applications but not enter them.
+    // Read-only members may see applications but not enter them; the console learns it from /me.
     const viewer = await platform.signInStaff("viewer@tenohira.localhost");
+    const me = (await (await platform.request("/staff/api/me", { headers: viewer })).json()) as {
+      permissions: string[];
+    };
+    expect(me.permissions).toContain("cases.case.read");
+    expect(me.permissions).not.toContain("forms.application.process");
     expect((await platform.request(`/staff/forms/${payNowFormId}/enter`, { headers: viewer })).status).toBe(
       403,
     );
