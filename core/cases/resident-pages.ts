@@ -6,6 +6,7 @@ import { errorSummary } from "../http/forms.ts";
 import { csrfField, type Html, renderPage } from "../http/layout.ts";
 import { clientIp } from "../http/middleware.ts";
 import type { Bilingual } from "../http/problem.ts";
+import { publicOrigin } from "../http/public-origin.ts";
 import { requireResident } from "../identity/resident-session.ts";
 import { changeCaseStatus, MAX_REASON_LENGTH } from "./operations/change-case-status.ts";
 import { getResidentCase, type ResidentCase } from "./operations/get-resident-case.ts";
@@ -288,7 +289,7 @@ export const casesResidentPages = new Hono<AppEnv>()
         to: "withdrawn",
         reason: reason || null,
         by: "resident",
-        origin: c.var.services.config.baseUrl ?? new URL(c.req.url).origin,
+        origin: publicOrigin(c),
         requestId: c.var.requestId,
       });
     });

@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import { endOfTokyoDay, startOfTokyoDay } from "../calendar/business-days.ts";
 import { unrepresentableProblem } from "../exports/unrepresentable-problem.ts";
 import type { AppEnv } from "../http/app-env.ts";
+import { contentDisposition } from "../http/content-disposition.ts";
 import {
   authorizeStaff,
   authorizeStaffOn,
@@ -12,6 +13,7 @@ import {
 } from "../http/middleware.ts";
 import { jsonBody as body, jsonResponse as json } from "../http/openapi.ts";
 import { type Bilingual, ProblemError } from "../http/problem.ts";
+import { publicOrigin } from "../http/public-origin.ts";
 import { validationHook } from "../http/validation.ts";
 import type { CaseFilters } from "./case-filters.ts";
 import { addCaseMemo } from "./operations/add-case-memo.ts";
@@ -184,14 +186,7 @@ const message = createRoute({
 });
 
 const actorOf = (staff: StaffMember) => ({ type: "staff" as const, id: staff.id });
-const originOf = (c: Context<AppEnv>) => c.var.services.config.baseUrl ?? new URL(c.req.url).origin;
 const refused = (reason: Bilingual) => new ProblemError(409, "case-change-refused", reason);
-
-/** A download name any browser keeps: ASCII fallback plus the UTF-8 name (RFC 6266). */
-function attachmentDisposition(fileName: string): string {
-  const ascii = fileName.replace(/[^\x20-\x7e]|["\\]/g, "_");
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
-}
 
 /** A date is a whole day in Tokyo: `from` its start, `to` its end; a date-time is taken as it is. */
 function bound(text: string | undefined, edge: "start" | "end"): Date | undefined {
@@ -295,7 +290,7 @@ export const casesStaffRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validatio
     }
     return c.body(new Uint8Array(exported.bytes), 200, {
       "content-type": exported.contentType,
-      "content-disposition": attachmentDisposition(exported.fileName),
+      "content-disposition": contentDisposition(exported.fileName),
       "cache-control": "private, no-store",
     });
   })
@@ -359,7 +354,7 @@ export const casesStaffRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validatio
       actor: actorOf(staff),
       scope,
       ids: input.ids,
-      origin: originOf(c),
+      origin: publicOrigin(c),
       requestId: c.var.requestId,
     };
     const results = await bulkUpdateCases(
@@ -408,7 +403,7 @@ export const casesStaffRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validatio
         reason: input.reason ?? null,
         by: "staff",
         ...(input.expectedStatus ? { expectedStatus: input.expectedStatus } : {}),
-        origin: originOf(c),
+        origin: publicOrigin(c),
         requestId: c.var.requestId,
       }),
     );
@@ -465,7 +460,7 @@ export const casesStaffRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validatio
         actor: actorOf(staff),
         caseId: id,
         body: text,
-        origin: originOf(c),
+        origin: publicOrigin(c),
         requestId: c.var.requestId,
         ip: clientIp(c),
       }),

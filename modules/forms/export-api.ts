@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { unrepresentableProblem } from "../../core/exports/unrepresentable-problem.ts";
 import type { AppEnv } from "../../core/http/app-env.ts";
+import { contentDisposition } from "../../core/http/content-disposition.ts";
 import { authorizeStaff, authorizeStaffOn, clientIp, type StaffMember } from "../../core/http/middleware.ts";
 import { jsonResponse as json } from "../../core/http/openapi.ts";
 import { validationHook } from "../../core/http/validation.ts";
@@ -142,12 +143,6 @@ const feed = createRoute({
   },
 });
 
-/** RFC 6266 with RFC 5987's filename* for the Japanese title, and an ASCII fallback for old clients. */
-function attachmentDisposition(fileName: string): string {
-  const ascii = fileName.replace(/[^\x20-\x7e]|["\\]/g, "_");
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
-}
-
 /** The role first (a member without the verb learns nothing about the id), then the form's department. */
 async function authorizeExport(c: Context<AppEnv>, formId: string): Promise<StaffMember> {
   await authorizeStaff(c, EXPORT_VERB);
@@ -206,7 +201,7 @@ export const formsExportApi = new OpenAPIHono<AppEnv>({ defaultHook: validationH
     }
     return c.body(new Uint8Array(result.bytes), 200, {
       "content-type": result.contentType,
-      "content-disposition": attachmentDisposition(result.fileName),
+      "content-disposition": contentDisposition(result.fileName),
       "cache-control": "private, no-store",
       "x-content-type-options": "nosniff",
       "x-export-count": String(result.count),

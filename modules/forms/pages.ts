@@ -8,6 +8,7 @@ import type { AppEnv } from "../../core/http/app-env.ts";
 import { csrfField, renderPage } from "../../core/http/layout.ts";
 import { authorizeStaffOn, currentStaff } from "../../core/http/middleware.ts";
 import { problems } from "../../core/http/problem.ts";
+import { publicOrigin } from "../../core/http/public-origin.ts";
 import { hashSecret } from "../../core/identity/auth-flows.ts";
 import { requireResident } from "../../core/identity/resident-session.ts";
 import { paymentsOfSubject } from "../payments/index.ts";
@@ -452,7 +453,7 @@ ${
         email,
         formTitle: localized(opened.definition.title, lang),
         cityName: lang === "ja" ? tenant.nameJa : tenant.nameEn,
-        origin: c.var.services.config.baseUrl ?? new URL(c.req.url).origin,
+        origin: publicOrigin(c),
         requestId: c.var.requestId,
       }),
     );
@@ -516,7 +517,7 @@ ${
       ]);
     }
     const tenant = c.var.tenant;
-    const origin = c.var.services.config.baseUrl ?? new URL(c.req.url).origin;
+    const origin = publicOrigin(c);
     const result = await c.var.services.database.db.transaction((tx) =>
       submitApplication({
         tx,
@@ -563,7 +564,7 @@ ${
         applicationId: opened.application.id,
         caseId: opened.correction!.caseId,
         definition: opened.definition,
-        origin: c.var.services.config.baseUrl ?? new URL(c.req.url).origin,
+        origin: publicOrigin(c),
         requestId: c.var.requestId,
       }),
     );

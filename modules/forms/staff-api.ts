@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import type { Actor } from "../../core/audit/actor.ts";
 import type { Db } from "../../core/db/database.ts";
 import type { AppEnv } from "../../core/http/app-env.ts";
+import { contentDisposition } from "../../core/http/content-disposition.ts";
 import {
   authorizeStaff,
   authorizeStaffOn,
@@ -13,6 +14,7 @@ import {
 } from "../../core/http/middleware.ts";
 import { jsonBody as body, jsonResponse as json } from "../../core/http/openapi.ts";
 import { problems } from "../../core/http/problem.ts";
+import { publicOrigin } from "../../core/http/public-origin.ts";
 import { validationHook } from "../../core/http/validation.ts";
 import { formsExportApi } from "./export-api.ts";
 import { toFormFile } from "./form-file.ts";
@@ -291,12 +293,6 @@ const paymentRequest = createRoute({
   },
 });
 
-/** A download name any browser keeps: ASCII fallback plus the UTF-8 name (RFC 6266). */
-function attachmentDisposition(fileName: string): string {
-  const ascii = fileName.replace(/[^\x20-\x7e]|["\\]/g, "_");
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
-}
-
 const actorOf = (staff: StaffMember) => ({ type: "staff" as const, id: staff.id });
 
 /**
@@ -458,7 +454,7 @@ export const formsStaffApi = new OpenAPIHono<AppEnv>({ defaultHook: validationHo
     const file = toFormFile({ slug: form.slug, definition: form.draft, source: c.var.tenant.nameJa });
     return c.body(JSON.stringify(file, null, 2), 200, {
       "content-type": "application/json; charset=utf-8",
-      "content-disposition": attachmentDisposition(`${form.slug}.tenohira-form.json`),
+      "content-disposition": contentDisposition(`${form.slug}.tenohira-form.json`),
     });
   })
   .openapi(templates, async (c) => {
@@ -517,8 +513,8 @@ export const formsStaffApi = new OpenAPIHono<AppEnv>({ defaultHook: validationHo
     return c.body(new Uint8Array(bytes), 200, {
       "content-type": file.contentType,
       "content-disposition": inline
-        ? attachmentDisposition(file.fileName).replace(/^attachment/, "inline")
-        : attachmentDisposition(file.fileName),
+        ? contentDisposition(file.fileName, "inline")
+        : contentDisposition(file.fileName),
       "x-content-type-options": "nosniff",
       "cache-control": "private, no-store",
     });
@@ -577,7 +573,7 @@ export const formsStaffApi = new OpenAPIHono<AppEnv>({ defaultHook: validationHo
         applicationId: id,
         amount,
         cityName: tenant.nameJa,
-        origin: c.var.services.config.baseUrl ?? new URL(c.req.url).origin,
+        origin: publicOrigin(c),
         requestId: c.var.requestId,
       }),
     );
@@ -610,7 +606,7 @@ export const formsStaffApi = new OpenAPIHono<AppEnv>({ defaultHook: validationHo
     );
     return c.body(new Uint8Array(bytes), 200, {
       "content-type": file.contentType,
-      "content-disposition": attachmentDisposition(file.fileName),
+      "content-disposition": contentDisposition(file.fileName),
       "cache-control": "private, no-store",
     });
   })

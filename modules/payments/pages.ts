@@ -5,6 +5,7 @@ import { html } from "hono/html";
 import type { AppEnv } from "../../core/http/app-env.ts";
 import { csrfField, renderPage } from "../../core/http/layout.ts";
 import { problems } from "../../core/http/problem.ts";
+import { publicOrigin } from "../../core/http/public-origin.ts";
 import { guestTokenOpens, openPayment, rememberGuestToken } from "./access.ts";
 import { applyProviderStatus } from "./operations/apply-provider-status.ts";
 import { handleWebhook } from "./operations/handle-webhook.ts";
@@ -17,9 +18,6 @@ import { testProviderPages } from "./providers/test-provider-pages.ts";
 import { type Payment, payments, providerNames } from "./schema.ts";
 
 const ID = "{[0-9a-f-]{36}}";
-
-const origin = (c: Context<AppEnv>) =>
-  c.var.services.config.baseUrl?.replace(/\/$/, "") ?? new URL(c.req.url).origin;
 
 /** What the resident reads about the payment's state, and whether they can pay (again) from here. */
 function stateNotice(payment: Payment): { key: string; action: "pay" | "continue" | "retry" | null } {
@@ -151,7 +149,7 @@ export const paymentsPages = new Hono<AppEnv>()
       tenantId: c.var.tenant.id,
       actor,
       paymentId: payment.id,
-      origin: origin(c),
+      origin: publicOrigin(c),
       requestId: c.var.requestId,
     });
     switch (started.outcome) {

@@ -1,6 +1,4 @@
-import type { Context } from "hono";
 import { importJWK, type JWK } from "jose";
-import type { AppEnv } from "../../http/app-env.ts";
 import type { IdentityProvider } from "../schema.ts";
 import { loadProvider, type OidcProvider } from "./relying-party.ts";
 
@@ -22,10 +20,4 @@ export async function openConfiguredProvider(row: IdentityProvider): Promise<Oid
       : undefined,
     allowInsecureHttp: isLoopbackIssuer(row.issuer),
   });
-}
-
-/** This site's origin as residents and providers see it: the configured base URL, else the request's. */
-export function publicOrigin(c: Context<AppEnv>): string {
-  const base = c.var.services.config.baseUrl;
-  return base ? new URL(base).origin : new URL(c.req.url).origin;
 }
