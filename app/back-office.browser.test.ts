@@ -346,7 +346,17 @@ describe("back office journeys", () => {
         });
         expect(payment).toMatchObject({ amount: 350, state: "success" });
 
-        await staff.reload();
+        // The console reads the payment when the case opens: reopen it until the refund form shows the paid fee.
+        await expect
+          .poll(
+            async () => {
+              await staff.reload();
+              await staff.locator("#payment-title").waitFor();
+              return staff.getByLabel(/返金額/).count();
+            },
+            { timeout: 30_000 },
+          )
+          .toBe(1);
         await staff.getByLabel(/返金額/).fill("100");
         await staff.getByLabel(/返金の理由/).fill("枚数の数え間違い（20枚分）");
         await staff.getByRole("button", { name: /^返金する/ }).click();
