@@ -1,0 +1,2 @@
+// The lottery module's public API: what other modules may use. Nothing else is imported across.
+export { lotteryModule } from "./module.ts";
