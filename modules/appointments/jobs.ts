@@ -1,0 +1,24 @@
+import { z } from "zod";
+import { defineJob } from "../../core/jobs/define-job.ts";
+import { sendAppointmentReminders } from "./operations/send-reminders.ts";
+
+/**
+ * Every day at 12:00 Tokyo time: reminds residents of tomorrow's appointments. `asOf` replaces the clock
+ * (an operator re-running a missed day, or a test); without it the job uses the time it runs.
+ */
+export const sendRemindersJob = defineJob({
+  name: "appointments.send-reminders",
+  payload: z.object({ asOf: z.iso.datetime().optional() }),
+  cron: "0 12 * * *",
+  maxAttempts: 3,
+  async handle({ asOf }, { services, logger }) {
+    const result = await sendAppointmentReminders({
+      db: services.database.db,
+      now: asOf ? new Date(asOf) : new Date(),
+      origin: services.config.baseUrl ?? null,
+    });
+    if (result.sent > 0) {
+      logger.info(result, "appointment reminders sent");
+    }
+  },
+});

@@ -1,0 +1,67 @@
+import { ProblemError } from "../../core/http/problem.ts";
+
+/** The reasons a queue request is refused, in both languages. */
+export const queueProblems = {
+  officeClosed: (reason: "closed_day" | "before_hours" | "after_hours") =>
+    new ProblemError(
+      422,
+      "queue-office-closed",
+      {
+        closed_day: { ja: "本日は閉庁日のため整理券を発行していません", en: "The office is closed today" },
+        before_hours: {
+          ja: "受付時間前のため整理券を発行していません",
+          en: "Tickets are not issued before opening time",
+        },
+        after_hours: {
+          ja: "本日の受付は終了しました",
+          en: "Ticketing for today has ended",
+        },
+      }[reason],
+    ),
+  unknownCategory: () =>
+    new ProblemError(422, "queue-unknown-category", {
+      ja: "選ばれた手続きの種類はこの窓口にありません",
+      en: "This office has no such kind of procedure",
+    }),
+  alreadyHolding: () =>
+    new ProblemError(409, "queue-ticket-held", {
+      ja: "この窓口の整理券をすでにお持ちです。先に取った整理券をご利用ください",
+      en: "You already hold a ticket for this office today; please use that one",
+    }),
+  ticketNotActive: () =>
+    new ProblemError(409, "queue-ticket-not-active", {
+      ja: "この整理券は取り消し済みか、すでに受付が終わっています",
+      en: "This ticket was cancelled or has already been dealt with",
+    }),
+  counterNotServing: () =>
+    new ProblemError(422, "queue-counter-not-serving", {
+      ja: "この窓口ではこの手続きを扱っていません",
+      en: "This counter does not serve this kind of procedure",
+    }),
+  nobodyAtCounter: () =>
+    new ProblemError(409, "queue-counter-idle", {
+      ja: "この窓口で呼び出し中の整理券はありません",
+      en: "No ticket is being called at this counter",
+    }),
+  unknownCounter: () =>
+    new ProblemError(404, "queue-unknown-counter", {
+      ja: "その窓口はありません",
+      en: "No such counter",
+    }),
+  invalidEmail: () =>
+    new ProblemError(422, "queue-invalid-email", {
+      ja: "メールアドレスの形式が正しくありません",
+      en: "The email address is not valid",
+    }),
+};
+
+/** The SQLSTATE of a database error, looking through the driver's wrapping. */
+export function sqlState(error: unknown): string | null {
+  for (let current: unknown = error; current instanceof Error; current = current.cause) {
+    const code = (current as Error & { code?: unknown }).code;
+    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) {
+      return code;
+    }
+  }
+  return null;
+}

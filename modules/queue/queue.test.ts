@@ -1,0 +1,496 @@
+import { and, eq, inArray } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_PASSWORD } from "../../app/seed-demo.ts";
+import { auditLog } from "../../core/audit/schema.ts";
+import { domainEvents } from "../../core/events/schema.ts";
+import { hashPassword } from "../../core/identity/passwords.ts";
+import { staffAccounts } from "../../core/identity/schema.ts";
+import { notifications } from "../../core/notifications/schema.ts";
+import { type Tenant, tenants } from "../../core/tenancy/schema.ts";
+import {
+  createTestPlatform,
+  type ResidentTestSession,
+  type TestPlatform,
+} from "../../core/testing/test-platform.ts";
+import { loadOffice, type OfficeSetup, ticketPlace } from "./line.ts";
+import { callNextTicket } from "./operations/call-next-ticket.ts";
+import { issueTicket } from "./operations/issue-ticket.ts";
+import { notifyTicketHolders } from "./operations/notify-ticket-holders.ts";
+import { recallTicket } from "./operations/recall-ticket.ts";
+import { requeueTicket } from "./operations/requeue-ticket.ts";
+import { skipTicket } from "./operations/skip-ticket.ts";
+import { queueTicketRecords } from "./resident-records.ts";
+import {
+  queueCategories,
+  queueCounterCategories,
+  queueCounters,
+  queueOffices,
+  queueTickets,
+} from "./schema.ts";
+import { openAllDay } from "./testing.ts";
+
+let platform: TestPlatform;
+let tenant: Tenant;
+let otherTenant: Tenant;
+let staffHeaders: Record<string, string>;
+let taro: ResidentTestSession;
+let hanako: ResidentTestSession;
+const db = () => platform.services.database.db;
+const staffActor = { type: "staff" as const, id: null };
+
+/** A fresh office of the demo city with the given counters (each listing the prefixes it serves). */
+async function makeOffice(slug: string, counters: string[][], t: Tenant = tenant): Promise<OfficeSetup> {
+  const [office] = await db()
+    .insert(queueOffices)
+    .values({
+      tenantId: t.id,
+      slug,
+      nameJa: `テスト ${slug}`,
+      nameEn: `Test ${slug}`,
+      hours: [],
+      notifyAhead: 1,
+    })
+    .returning();
+  await openAllDay(db(), office!.id);
+  const categories = await db()
+    .insert(queueCategories)
+    .values([
+      {
+        tenantId: t.id,
+        officeId: office!.id,
+        prefix: "A",
+        nameJa: "住民票",
+        nameEn: "Records",
+        averageServiceMinutes: 5,
+      },
+      {
+        tenantId: t.id,
+        officeId: office!.id,
+        prefix: "B",
+        nameJa: "転入",
+        nameEn: "Moving",
+        averageServiceMinutes: 12,
+      },
+    ])
+    .returning();
+  for (const [i, prefixes] of counters.entries()) {
+    const [counter] = await db()
+      .insert(queueCounters)
+      .values({ tenantId: t.id, officeId: office!.id, number: i + 1 })
+      .returning();
+    await db()
+      .insert(queueCounterCategories)
+      .values(
+        prefixes.map((p) => ({
+          tenantId: t.id,
+          counterId: counter!.id,
+          categoryId: categories.find((c) => c.prefix === p)!.id,
+        })),
+      );
+  }
+  return (await loadOffice(db(), { tenantId: t.id, slug }))!;
+}
+
+const take = (setup: OfficeSetup, prefix: string, extra: Partial<Parameters<typeof issueTicket>[0]> = {}) =>
+  issueTicket({
+    db: db(),
+    tenant,
+    setup,
+    categoryPrefix: prefix,
+    channel: "kiosk",
+    residentId: null,
+    guestEmail: null,
+    language: "ja",
+    origin: "http://localhost",
+    idempotencyKey: null,
+    actor: { type: "guest", id: null },
+    ...extra,
+  }).then((r) => r.ticket);
+
+const call = (setup: OfficeSetup, counterNumber: number, ticketId?: string) =>
+  callNextTicket({
+    db: db(),
+    tenantId: tenant.id,
+    setup,
+    counterNumber,
+    actor: staffActor,
+    ticketId: ticketId ?? null,
+  });
+
+const form = (
+  session: { cookie: string; csrf: string } | null,
+  fields: Record<string, string>,
+  headers = {},
+) => ({
+  method: "POST",
+  headers: { ...(session ? { cookie: session.cookie } : {}), ...headers },
+  body: new URLSearchParams({ ...(session ? { _csrf: session.csrf } : {}), ...fields }),
+});
+
+beforeAll(async () => {
+  platform = await createTestPlatform();
+  [tenant] = (await db().select().from(tenants).where(eq(tenants.slug, "tenohira"))) as [Tenant];
+  // A second city on the same install, added before the first request so the tenant cache knows it.
+  [otherTenant] = (await db()
+    .insert(tenants)
+    .values({
+      municipalityCode: "990043",
+      slug: "queue-other",
+      nameJa: "よその市",
+      nameEn: "Other",
+      hosts: ["other.localhost"],
+    })
+    .returning()) as [Tenant];
+  await db()
+    .insert(staffAccounts)
+    .values({
+      tenantId: otherTenant.id,
+      email: "admin@other.localhost",
+      displayName: "よその管理者",
+      role: "system_admin",
+      passwordHash: await hashPassword(DEMO_PASSWORD),
+    });
+  const [seeded] = await db().select().from(queueOffices).where(eq(queueOffices.slug, "shimin-ka"));
+  await openAllDay(db(), seeded!.id);
+  staffHeaders = await platform.signInStaff("staff@tenohira.localhost");
+  taro = await platform.signInResident("taro@example.jp");
+  hanako = await platform.signInResident("hanako@example.jp");
+}, 120_000);
+afterAll(() => platform?.close());
+
+describe("ticket numbers", () => {
+  it("run per office and day, from one atomic counter, also when many are taken at once", async () => {
+    const setup = await makeOffice("seq", [["A", "B"]]);
+    const today = await Promise.all(Array.from({ length: 20 }, (_, i) => take(setup, i % 2 ? "A" : "B")));
+    expect(today.map((t) => t.number).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
+    expect(today.find((t) => t.number === 7)!.displayNumber).toMatch(/^[AB]007$/);
+    const tomorrow = await take(setup, "A", { now: new Date(Date.now() + 86_400_000) });
+    expect(tomorrow.number).toBe(1);
+    // Another office's day starts its own numbers.
+    expect((await take(await makeOffice("seq-2", [["A"]]), "A")).number).toBe(1);
+    expect(new Set(today.map((t) => t.token)).size).toBe(20);
+  });
+
+  it("writes the audit record and queue.ticket_issued event with the ticket", async () => {
+    const ticket = await take(await makeOffice("audit", [["A"]]), "A");
+    const events = await db().select().from(domainEvents).where(eq(domainEvents.name, "queue.ticket_issued"));
+    expect(events.some((e) => e.payload["ticketId"] === ticket.id)).toBe(true);
+    const audit = await db().select().from(auditLog).where(eq(auditLog.resourceId, ticket.id));
+    expect(audit.map((a) => a.action)).toEqual(["queue.ticket.issue"]);
+  });
+
+  it("refuses a closed office, a holiday and an unknown category with a reason in both languages", async () => {
+    const setup = await makeOffice("closed", [["A"]]);
+    await db()
+      .update(queueOffices)
+      .set({ hours: [], closedOnHolidays: true })
+      .where(eq(queueOffices.id, setup.office.id));
+    const closed = (await loadOffice(db(), { tenantId: tenant.id, slug: "closed" }))!;
+    await expect(take(closed, "A")).rejects.toMatchObject({
+      status: 422,
+      title: { ja: "本日は閉庁日のため整理券を発行していません", en: "The office is closed today" },
+    });
+    const weekdays = (await import("./office-hours.ts")).weekdayHours;
+    await db().update(queueOffices).set({ hours: weekdays }).where(eq(queueOffices.id, setup.office.id));
+    const holiday = (await loadOffice(db(), { tenantId: tenant.id, slug: "closed" }))!;
+    // 2026-11-23 10:00 JST is 勤労感謝の日.
+    await expect(take(holiday, "A", { now: new Date("2026-11-23T01:00:00Z") })).rejects.toMatchObject({
+      status: 422,
+    });
+    expect((await take(holiday, "A", { now: new Date("2026-11-24T01:00:00Z") })).serviceDate).toBe(
+      "2026-11-24",
+    );
+    await expect(take(setup, "Z")).rejects.toMatchObject({
+      status: 422,
+      title: { en: "This office has no such kind of procedure" },
+    });
+    const count = await db().select().from(queueTickets).where(eq(queueTickets.officeId, setup.office.id));
+    expect(count).toHaveLength(1);
+  });
+});
+
+describe("call next", () => {
+  it("calls each ticket exactly once and passes none over when three counters press at once, many times", async () => {
+    const setup = await makeOffice("rush", [["A"], ["A", "B"], ["B"]]);
+    const tickets = [];
+    for (let i = 0; i < 30; i++) {
+      tickets.push(await take(setup, i % 3 === 0 ? "B" : "A"));
+    }
+    const presses = Array.from({ length: 60 }, (_, i) => call(setup, (i % 3) + 1));
+    const results = await Promise.all(presses);
+    const calledIds = results.flatMap((r) => (r.called ? [r.called.id] : []));
+    expect(calledIds).toHaveLength(30);
+    expect(new Set(calledIds).size).toBe(30);
+    const rows = await db().select().from(queueTickets).where(eq(queueTickets.officeId, setup.office.id));
+    expect(rows.every((t) => t.callCount === 1)).toBe(true);
+    expect(rows.filter((t) => t.status === "waiting")).toEqual([]);
+    // At most one ticket is being called per counter; the rest were finished by the next press.
+    expect(rows.filter((t) => t.status === "called").length).toBeLessThanOrEqual(3);
+    const calledEvents = (
+      await db().select().from(domainEvents).where(eq(domainEvents.name, "queue.ticket_called"))
+    ).filter((e) => e.payload["officeId"] === setup.office.id);
+    expect(calledEvents).toHaveLength(30);
+  });
+
+  it("follows the line's order per category and never calls a category the counter does not serve", async () => {
+    const setup = await makeOffice("order", [["A"], ["B"]]);
+    const [a1, b1, a2] = [await take(setup, "A"), await take(setup, "B"), await take(setup, "A")];
+    expect((await call(setup, 1)).called!.id).toBe(a1.id);
+    const second = await call(setup, 1);
+    expect(second.finished!.id).toBe(a1.id);
+    expect(second.called!.id).toBe(a2.id);
+    expect((await call(setup, 1)).called).toBeNull();
+    await expect(call(setup, 1, b1.id)).rejects.toMatchObject({
+      status: 422,
+      title: { ja: "この窓口ではこの手続きを扱っていません" },
+    });
+    expect((await call(setup, 2, b1.id)).called!.id).toBe(b1.id);
+    await expect(call(setup, 9)).rejects.toMatchObject({ status: 404 });
+  });
+
+  it("recalls, marks absent and puts back in line without a second number", async () => {
+    const setup = await makeOffice("skip", [["A"]]);
+    const [first, second] = [await take(setup, "A"), await take(setup, "A")];
+    await call(setup, 1);
+    const recalled = await recallTicket({
+      db: db(),
+      tenantId: tenant.id,
+      setup,
+      counterNumber: 1,
+      actor: staffActor,
+    });
+    expect(recalled.callCount).toBe(2);
+    const skipped = await skipTicket({
+      db: db(),
+      tenantId: tenant.id,
+      setup,
+      counterNumber: 1,
+      actor: staffActor,
+    });
+    expect(skipped).toMatchObject({ id: first.id, status: "skipped", counterId: null });
+    await expect(
+      skipTicket({ db: db(), tenantId: tenant.id, setup, counterNumber: 1, actor: staffActor }),
+    ).rejects.toMatchObject({
+      status: 409,
+    });
+    await requeueTicket({ db: db(), tenantId: tenant.id, setup, ticketId: first.id, actor: staffActor });
+    // Back at its own number, so it comes before the second ticket.
+    expect((await call(setup, 1)).called!.id).toBe(first.id);
+    expect((await call(setup, 1)).called!.id).toBe(second.id);
+  });
+});
+
+describe("position and estimate", () => {
+  it("counts the people ahead in the ticket's category and divides their minutes among its counters", async () => {
+    const setup = await makeOffice("place", [["A"], ["A", "B"]]);
+    const a = [await take(setup, "A"), await take(setup, "A"), await take(setup, "A")];
+    const b = await take(setup, "B");
+    expect(await ticketPlace(db(), setup, a[2]!)).toEqual({ ahead: 2, estimatedMinutes: 5 }); // 2 × 5 min ÷ 2
+    expect(await ticketPlace(db(), setup, b)).toEqual({ ahead: 0, estimatedMinutes: 0 });
+    await call(setup, 1);
+    expect((await ticketPlace(db(), setup, a[2]!)).ahead).toBe(1);
+    const status = await platform.request("http://localhost/api/queue/offices/place/status");
+    expect(status.status).toBe(200);
+    const body = (await status.json()) as {
+      open: boolean;
+      categories: { prefix: string; waiting: number; estimatedMinutes: number }[];
+      counters: { number: number; calling: string | null }[];
+    };
+    expect(body.open).toBe(true);
+    expect(body.categories).toEqual([
+      expect.objectContaining({ prefix: "A", waiting: 2, estimatedMinutes: 5 }),
+      expect.objectContaining({ prefix: "B", waiting: 1, estimatedMinutes: 12 }),
+    ]);
+    expect(body.counters).toEqual([
+      { number: 1, calling: a[0]!.displayNumber },
+      { number: 2, calling: null },
+    ]);
+    expect((await platform.request("http://localhost/api/queue/offices/nowhere/status")).status).toBe(404);
+  });
+});
+
+describe("notifications", () => {
+  it("tells each holder once when near the front and once when called, inbox and email for a resident, email for a guest", async () => {
+    const setup = await makeOffice("notify", [["A"]]);
+    // notifyAhead is 1: the first two in line are "near".
+    const kiosk = await take(setup, "A");
+    const resident = await take(setup, "A", { residentId: taro.residentId, channel: "online" });
+    const guest = await take(setup, "A", { guestEmail: "guest@example.jp", channel: "online" });
+    await platform.worker.drain();
+    await notifyTicketHolders(db(), { ticketId: guest.id, called: false });
+    const sent = () =>
+      db()
+        .select()
+        .from(notifications)
+        .where(
+          inArray(notifications.reference, [
+            kiosk.displayNumber,
+            resident.displayNumber,
+            guest.displayNumber,
+          ]),
+        );
+    let rows = await sent();
+    expect(rows.map((r) => [r.reference, r.channel, r.subject.includes("まもなく")])).toEqual(
+      expect.arrayContaining([
+        [resident.displayNumber, "inbox", true],
+        [resident.displayNumber, "email", true],
+      ]),
+    );
+    expect(rows).toHaveLength(2);
+    await call(setup, 1); // kiosk ticket called: the guest is now near
+    await platform.worker.drain();
+    rows = await sent();
+    expect(
+      rows.filter((r) => r.reference === guest.displayNumber).map((r) => [r.channel, r.recipient]),
+    ).toEqual([["email", "guest@example.jp"]]);
+    await call(setup, 1); // the resident is called
+    await platform.worker.drain();
+    await recallTicket({ db: db(), tenantId: tenant.id, setup, counterNumber: 1, actor: staffActor });
+    await requeueTicket({ db: db(), tenantId: tenant.id, setup, ticketId: resident.id, actor: staffActor });
+    await call(setup, 1); // called a second time after being put back: no second notice
+    await platform.worker.drain();
+    await notifyTicketHolders(db(), { ticketId: resident.id, called: true });
+    rows = await sent();
+    const calledNotices = rows.filter(
+      (r) => r.reference === resident.displayNumber && r.subject.includes("窓口1へお越しください"),
+    );
+    expect(calledNotices.map((r) => r.channel).sort()).toEqual(["email", "inbox"]);
+    expect(rows.filter((r) => r.reference === resident.displayNumber)).toHaveLength(4);
+    expect(rows.filter((r) => r.reference === kiosk.displayNumber)).toEqual([]);
+  });
+});
+
+describe("pages and isolation", () => {
+  it("takes a ticket online once per idempotency key and one live ticket per resident", async () => {
+    const first = await platform.request(
+      "http://localhost/queue/shimin-ka/tickets",
+      form(taro, { category: "A", _idempotency: "k-1" }),
+    );
+    expect(first.status).toBe(303);
+    const again = await platform.request(
+      "http://localhost/queue/shimin-ka/tickets",
+      form(taro, { category: "A", _idempotency: "k-1" }),
+    );
+    expect(again.headers.get("location")).toBe(first.headers.get("location"));
+    const second = await platform.request(
+      "http://localhost/queue/shimin-ka/tickets",
+      form(taro, { category: "B", _idempotency: "k-2" }),
+    );
+    expect(second.status).toBe(409);
+    expect(await second.text()).toContain("この窓口の整理券をすでにお持ちです");
+    const unknown = await platform.request(
+      "http://localhost/queue/shimin-ka/tickets",
+      form(hanako, { category: "Z", _idempotency: "k-3" }),
+    );
+    expect(unknown.status).toBe(422);
+    const missing = await platform.request(
+      "http://localhost/queue/shimin-ka/tickets?lang=en",
+      form(hanako, { category: "" }),
+    );
+    expect(missing.status).toBe(400);
+    expect(await missing.text()).toContain("Choose the kind of procedure");
+    const page = await platform.request(`http://localhost${first.headers.get("location")}`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("お待ちください");
+  });
+
+  it("cancels from the status page, and refuses cancelling twice", async () => {
+    const taken = await platform.request(
+      "http://localhost/queue/shimin-ka/tickets",
+      form(null, { category: "B", email: "g2@example.jp" }),
+    );
+    const path = taken.headers.get("location")!;
+    expect((await platform.request(`http://localhost${path}/cancel`, form(null, {}))).status).toBe(303);
+    const again = await platform.request(`http://localhost${path}/cancel`, form(null, {}));
+    expect(again.status).toBe(409);
+    expect(await again.text()).toContain("この整理券は取り消し済みか");
+    const badEmail = await platform.request(
+      "http://localhost/queue/shimin-ka/tickets",
+      form(null, { category: "B", email: "nope" }),
+    );
+    expect(badEmail.status).toBe(400);
+  });
+
+  it("lets counter staff call, refuses other departments, other cities and the wrong counter", async () => {
+    const setup = (await loadOffice(db(), { tenantId: tenant.id, slug: "shimin-ka" }))!;
+    const b = await take(setup, "B");
+    const post = (
+      path: string,
+      headers: Record<string, string>,
+      fields: Record<string, string> = {},
+      host = "localhost",
+    ) =>
+      platform.request(`http://${host}${path}`, {
+        method: "POST",
+        headers: { cookie: headers["cookie"]! },
+        body: new URLSearchParams({ _csrf: headers["x-csrf-token"]!, ...fields }),
+      });
+    const page = await platform.request("http://localhost/staff/queue/shimin-ka", {
+      headers: { cookie: staffHeaders["cookie"]! },
+    });
+    expect(page.status).toBe(200);
+    // 窓口1 serves A only.
+    const wrong = await post(`/staff/queue/shimin-ka/tickets/${b.id}/call`, staffHeaders, { counter: "1" });
+    expect(wrong.status).toBe(422);
+    expect(await wrong.text()).toContain("この窓口ではこの手続きを扱っていません");
+    const doro = await platform.signInStaff("doro@tenohira.localhost");
+    expect((await post("/staff/queue/shimin-ka/counters/2/call-next", doro)).status).toBe(403);
+    const viewer = await platform.signInStaff("viewer@tenohira.localhost");
+    expect(
+      (
+        await platform.request("http://localhost/staff/queue/shimin-ka", {
+          headers: { cookie: viewer["cookie"]! },
+        })
+      ).status,
+    ).toBe(200);
+    expect((await post("/staff/queue/shimin-ka/counters/2/call-next", viewer)).status).toBe(403);
+    // The other city's administrator: their session is not valid here, and their city has no such office.
+    const otherSignIn = await platform.request("http://other.localhost/staff/api/session", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "admin@other.localhost", password: DEMO_PASSWORD }),
+    });
+    const otherAdmin = {
+      cookie: otherSignIn.headers.get("set-cookie")!.split(";")[0]!,
+      "x-csrf-token": ((await otherSignIn.json()) as { csrfToken: string }).csrfToken,
+    };
+    expect((await post("/staff/queue/shimin-ka/counters/2/call-next", otherAdmin)).status).toBe(401);
+    expect(
+      (await post("/staff/queue/shimin-ka/counters/2/call-next", otherAdmin, {}, "other.localhost")).status,
+    ).toBe(404);
+    expect((await db().select().from(queueTickets).where(eq(queueTickets.id, b.id)))[0]!.status).toBe(
+      "waiting",
+    );
+    // This city's staff call it at 窓口2.
+    const called = await post("/staff/queue/shimin-ka/counters/2/call-next", staffHeaders);
+    expect(called.status).toBe(303);
+    // The token page belongs to this city only.
+    const calledTicket = (
+      await db()
+        .select()
+        .from(queueTickets)
+        .where(and(eq(queueTickets.officeId, setup.office.id), eq(queueTickets.status, "called")))
+    )[0]!;
+    expect((await platform.request(`http://other.localhost/queue/t/${calledTicket.token}`)).status).toBe(404);
+    const status = await platform.request(`http://localhost/queue/t/${calledTicket.token}`);
+    expect(await status.text()).toContain("窓口2へお越しください");
+    const board = await platform.request("http://localhost/queue/shimin-ka/board");
+    expect(await board.text()).toContain(calledTicket.displayNumber);
+  });
+
+  it("lists a resident's own tickets only", async () => {
+    const mine = await queueTicketRecords({ db: db(), tenantId: tenant.id, residentId: taro.residentId });
+    const hers = await queueTicketRecords({ db: db(), tenantId: tenant.id, residentId: hanako.residentId });
+    const taroTickets = await db()
+      .select()
+      .from(queueTickets)
+      .where(eq(queueTickets.residentId, taro.residentId));
+    expect(mine.map((r) => r.id).sort()).toEqual(taroTickets.map((t) => t.id).sort());
+    expect(hers.some((r) => taroTickets.some((t) => t.id === r.id))).toBe(false);
+    expect(
+      await queueTicketRecords({ db: db(), tenantId: otherTenant.id, residentId: taro.residentId }),
+    ).toEqual([]);
+  });
+});
