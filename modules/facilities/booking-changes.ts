@@ -1,0 +1,127 @@
+import { randomInt } from "node:crypto";
+import { and, eq, sql } from "drizzle-orm";
+import type { Actor } from "../../core/audit/actor.ts";
+import type { Db } from "../../core/db/database.ts";
+import { recordChange } from "../../core/events/record-change.ts";
+import { enqueueJob } from "../../core/jobs/enqueue-job.ts";
+import { issueDigitalKeyJob, revokeDigitalKeyJob } from "./jobs.ts";
+import { bookingProblems } from "./problems.ts";
+import { type Booking, bookings } from "./schema.ts";
+
+/** Steps several booking operations share: locking, confirming, cancelling, and the events they publish. */
+
+export const BOOKING_SUBJECT = "facilities_booking";
+
+export const bookingPath = (id: string) => `/my/bookings/${id}`;
+
+// No 0/O, 1/I/L, 2/Z, 5/S, 8/B or U/V: a reference read aloud at the counter survives.
+const ALPHABET = "34679ACDEFGHJKMNPQRTWXY";
+
+/** A booking reference such as "R7XM-4RPA". */
+export function newBookingReference(): string {
+  let code = "";
+  for (let i = 0; i < 7; i++) {
+    code += ALPHABET[randomInt(ALPHABET.length)];
+  }
+  return `R${code.slice(0, 3)}-${code.slice(3)}`;
+}
+
+export function bookingEventPayload(booking: Booking): Record<string, unknown> {
+  return {
+    bookingId: booking.id,
+    unitId: booking.unitId,
+    source: booking.source,
+    status: booking.status,
+    residentId: booking.residentId,
+    groupId: booking.groupId,
+    lotteryRoundId: booking.lotteryRoundId,
+    startsAt: booking.startsAt.toISOString(),
+    endsAt: booking.endsAt.toISOString(),
+    cancelReason: booking.cancelReason,
+  };
+}
+
+/** The booking, locked for the rest of the transaction so two changes to it cannot interleave. */
+export async function lockBooking(tx: Db, tenantId: string, bookingId: string): Promise<Booking> {
+  const [booking] = await tx
+    .select()
+    .from(bookings)
+    .where(and(eq(bookings.id, bookingId), eq(bookings.tenantId, tenantId)))
+    .for("update");
+  if (!booking) {
+    throw bookingProblems.notFound();
+  }
+  return booking;
+}
+
+/** 本予約: the booking is confirmed (paid or free) and its door code is issued by a job. */
+export async function confirmBookingRow(
+  tx: Db,
+  o: { booking: Booking; actor: Actor; requestId?: string | null },
+): Promise<Booking> {
+  const [confirmed] = await tx
+    .update(bookings)
+    .set({ status: "confirmed", confirmedAt: sql`now()`, confirmBy: null, updatedAt: sql`now()` })
+    .where(eq(bookings.id, o.booking.id))
+    .returning();
+  await recordChange(tx, {
+    tenantId: o.booking.tenantId,
+    actor: o.actor,
+    action: "facilities.booking.confirm",
+    resource: { type: "facilities_booking", id: o.booking.id },
+    before: { status: o.booking.status },
+    after: { status: "confirmed" },
+    event: { name: "facilities.booking_confirmed", payload: bookingEventPayload(confirmed!) },
+    requestId: o.requestId ?? null,
+  });
+  await enqueueJob(tx, {
+    job: issueDigitalKeyJob,
+    payload: { bookingId: o.booking.id },
+    tenantId: o.booking.tenantId,
+    singletonKey: `issue-${o.booking.id}`,
+  });
+  return confirmed!;
+}
+
+/** Ends a live booking as cancelled, frees the slot and queues the revocation of its door code. */
+export async function cancelBookingRow(
+  tx: Db,
+  o: {
+    booking: Booking;
+    actor: Actor;
+    reason: NonNullable<Booking["cancelReason"]>;
+    refundAmount: number | null;
+    requestId?: string | null;
+  },
+): Promise<Booking> {
+  const [cancelled] = await tx
+    .update(bookings)
+    .set({
+      status: "cancelled",
+      cancelledAt: sql`now()`,
+      cancelReason: o.reason,
+      refundAmount: o.refundAmount,
+      updatedAt: sql`now()`,
+    })
+    .where(eq(bookings.id, o.booking.id))
+    .returning();
+  await recordChange(tx, {
+    tenantId: o.booking.tenantId,
+    actor: o.actor,
+    action: "facilities.booking.cancel",
+    resource: { type: "facilities_booking", id: o.booking.id },
+    before: { status: o.booking.status },
+    after: { status: "cancelled", reason: o.reason, refundAmount: o.refundAmount },
+    event: { name: "facilities.booking_cancelled", payload: bookingEventPayload(cancelled!) },
+    requestId: o.requestId ?? null,
+  });
+  if (o.booking.status === "confirmed") {
+    await enqueueJob(tx, {
+      job: revokeDigitalKeyJob,
+      payload: { bookingId: o.booking.id },
+      tenantId: o.booking.tenantId,
+      singletonKey: `revoke-${o.booking.id}`,
+    });
+  }
+  return cancelled!;
+}

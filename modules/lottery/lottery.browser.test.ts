@@ -1,0 +1,224 @@
+import { eq } from "drizzle-orm";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_PASSWORD } from "../../app/seed-demo.ts";
+import { systemActor } from "../../core/audit/actor.ts";
+import { notifications } from "../../core/notifications/schema.ts";
+import {
+  axeViolations,
+  launchBrowser,
+  startTestServer,
+  type TestServer,
+} from "../../core/testing/browser.ts";
+import { latestSignInCode } from "../../core/testing/sign-in-code.ts";
+import { seedHash } from "./draw-engine.ts";
+import { releaseLeftovers } from "./operations/release-leftovers.ts";
+import { submitEntry } from "./operations/submit-entry.ts";
+import { replayDraw } from "./published-draw.ts";
+import { entries, rounds, slots, wins } from "./schema.ts";
+import { closeApplications, demoTenantId } from "./testing.ts";
+
+let server: TestServer;
+let browser: Browser;
+let tenantId: string;
+const db = () => server.platform.services.database.db;
+const DAY = 24 * 3600_000;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+  tenantId = await demoTenantId(db());
+  // Jobs and subscribers run, as in production: notifications go out, facilities events reach the lottery.
+  server.platform.worker.start();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function phone(locale: "ja-JP" | "en-GB" = "ja-JP"): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale });
+  return { context, page: await context.newPage() };
+}
+
+/** Resident pages: no script, no axe violation, nothing wider than the phone. */
+async function expectAccessible(page: Page) {
+  expect(await page.locator("script").count(), page.url()).toBe(0);
+  expect(await axeViolations(page), page.url()).toEqual([]);
+  const scrollWidth = await page.evaluate(() => document.scrollingElement?.scrollWidth ?? 0);
+  const wide = await page.evaluate(() =>
+    [...document.querySelectorAll("main *")]
+      .filter((e) => e.getBoundingClientRect().right > 360)
+      .map(
+        (e) =>
+          `${e.tagName}.${e.className}:${e.getBoundingClientRect().right}:${(e.textContent ?? "").slice(0, 40)}`,
+      ),
+  );
+  expect(scrollWidth, `${page.url()} ${wide.join(" | ")}`).toBeLessThanOrEqual(360);
+}
+
+async function signInResident(page: Page, email: string) {
+  await page.goto(`${server.baseUrl}/sign-in`);
+  await page.getByLabel("メールアドレス").fill(email);
+  await page.getByRole("button", { name: "確認コードを送る" }).click();
+  await page.waitForURL(/\/sign-in\/code/);
+  await page.getByLabel("確認コード（6桁）").fill(await latestSignInCode(db(), email));
+  await page.getByRole("button", { name: "ログイン" }).click();
+  await page.waitForURL(/\/my$/);
+}
+
+async function signInStaff(email: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "ja-JP" });
+  const page = await context.newPage();
+  await page.goto(`${server.baseUrl}/staff/`);
+  await page.getByLabel(/メールアドレス/).fill(email);
+  await page.getByLabel(/パスワード/).fill(DEMO_PASSWORD);
+  await page.getByRole("button", { name: /サインイン/ }).click();
+  await page.getByRole("heading", { level: 1, name: /手続き/ }).waitFor();
+  return page;
+}
+
+/** A datetime-local value in Tokyo time. */
+function tokyoInput(at: Date): string {
+  return new Date(at.getTime() + 9 * 3600_000).toISOString().slice(0, 16);
+}
+
+describe("a lottery from applications to published draw log to leftovers first-come", () => {
+  it("draws among residents, publishes a verifiable log, and opens the leftovers first-come", async () => {
+    // Staff create the round over three arena evenings, through their pages.
+    const staff = await signInStaff("manager@tenohira.localhost");
+    await staff.goto(`${server.baseUrl}/staff/lottery/new`);
+    await staff.getByLabel("室場").selectOption({ label: "市民体育館 アリーナ B面" });
+    await staff.getByLabel("開始日").fill(new Date(Date.now() + 20 * DAY).toISOString().slice(0, 10));
+    await staff.getByLabel("終了日").fill(new Date(Date.now() + 40 * DAY).toISOString().slice(0, 10));
+    await staff.getByRole("button", { name: "枠を表示する" }).click();
+    const free = staff.locator('input[name="slot"]:not([disabled])');
+    for (const i of [0, 1, 2]) {
+      await free.nth(i).check();
+    }
+    await staff.getByLabel("名称（日本語）").fill("アリーナB 抽選テスト");
+    await staff.getByLabel("名称（英語）").fill("Arena B test lottery");
+    const now = Date.now();
+    await staff.getByLabel("申込受付開始").fill(tokyoInput(new Date(now - 2 * 3600_000)));
+    await staff.getByLabel("申込締切").fill(tokyoInput(new Date(now + DAY)));
+    await staff.getByLabel("抽選日時", { exact: true }).fill(tokyoInput(new Date(now + 2 * DAY)));
+    await staff.getByLabel("当選者の確定・支払期限").fill(tokyoInput(new Date(now + 5 * DAY)));
+    await staff.getByLabel("先着受付開始").fill(tokyoInput(new Date(now + 6 * DAY)));
+    await staff.getByLabel("希望の数").fill("2");
+    await staff.getByRole("button", { name: "抽選を作成し、枠を確保する" }).click();
+    await staff.waitForURL(/\/staff\/lottery\/[0-9a-f-]{36}$/);
+    const roundId = staff.url().split("/").at(-1)!;
+    const roundSlots = (await db().select().from(slots).where(eq(slots.roundId, roundId))).sort(
+      (a, b) => a.startsAt.getTime() - b.startsAt.getTime(),
+    );
+    expect(roundSlots).toHaveLength(3);
+    const [slotA, slotB, leftover] = roundSlots as [
+      (typeof roundSlots)[0],
+      (typeof roundSlots)[0],
+      (typeof roundSlots)[0],
+    ];
+
+    // A resident applies on a phone, without script: 第1希望 A, 第2希望 B, after a refused duplicate.
+    const { context, page } = await phone();
+    await signInResident(page, "lottery-taro@example.jp");
+    await page.goto(`${server.baseUrl}/lottery`);
+    await expectAccessible(page);
+    await page.getByRole("link", { name: "アリーナB 抽選テスト" }).click();
+    await expectAccessible(page);
+    const committedHash = (await page.locator("main p code").first().textContent())!.trim();
+    expect(committedHash).toMatch(/^[0-9a-f]{64}$/);
+    await page.getByLabel("第1希望").selectOption(slotA.id);
+    await page.getByLabel("第2希望").selectOption(slotA.id);
+    await page.getByRole("button", { name: "この内容で申し込む" }).click();
+    await expect
+      .poll(() => page.locator(".error-summary").textContent())
+      .toContain("同じ枠を複数の希望に選んでいます");
+    await expectAccessible(page);
+    await page.getByLabel("第2希望").selectOption(slotB.id);
+    await page.getByRole("button", { name: "この内容で申し込む" }).click();
+    await page.getByText("申込を受け付けました。").waitFor();
+    await expectAccessible(page);
+    const [taroEntry] = await db().select().from(entries).where(eq(entries.roundId, roundId));
+    expect(await page.locator("main").textContent()).toContain(taroEntry!.id);
+
+    // Two more residents enter through the operation: both want A only, so whoever loses A gets nothing,
+    // and the resident on the phone wins A or, failing that, B. Nobody chose the third slot.
+    for (const email of ["lottery-hanako@example.jp", "lottery-jiro@example.jp"]) {
+      const other = await server.platform.signInResident(email);
+      await db().transaction((tx) =>
+        submitEntry({
+          tx,
+          tenantId,
+          actor: { type: "resident", id: other.residentId },
+          residentId: other.residentId,
+          roundId,
+          forGroup: false,
+          slotIds: [slotA.id],
+          now: new Date(),
+        }),
+      );
+    }
+
+    // Time passes; staff run the draw once applications are closed.
+    await closeApplications(db(), roundId);
+    await staff.reload();
+    await staff.getByRole("button", { name: "抽選を実行する" }).click();
+    await staff.getByText("抽選を実行しました。").waitFor();
+    expect(await staff.getByRole("button", { name: "抽選を実行する" }).count()).toBe(0);
+
+    // The public record: the seed, its hash (the one shown before the draw), the log; and it replays.
+    const { context: anyone, page: record } = await phone("en-GB");
+    await record.goto(`${server.baseUrl}/lottery/${roundId}/draw`);
+    const seed = (await record.locator("#seed").textContent())!.trim();
+    expect((await record.locator("#seed-hash").textContent())!.trim()).toBe(committedHash);
+    expect(seedHash(seed)).toBe(committedHash);
+    expect(await record.locator("#hash-check").textContent()).toContain("Matches");
+    expect(await record.locator("#draw-log li").count()).toBeGreaterThanOrEqual(3);
+    await expectAccessible(record);
+    const published = await (
+      await record.request.get(`${server.baseUrl}/lottery/${roundId}/draw.json`)
+    ).json();
+    expect(replayDraw(published)).toMatchObject({ ok: true });
+    expect(replayDraw({ ...published, seed: "00".repeat(32) }).ok).toBe(false);
+    await anyone.close();
+
+    // The winner on the phone sees the win and the way to confirm and pay, and has a message in the inbox.
+    await page.goto(`${server.baseUrl}/lottery/${roundId}`);
+    expect(await page.locator(".panel-done").first().textContent()).toContain("当選しました");
+    await expectAccessible(page);
+    const [taroWin] = await db().select().from(wins).where(eq(wins.entryId, taroEntry!.id));
+    expect([slotA.id, slotB.id]).toContain(taroWin!.slotId);
+    await page.getByRole("link", { name: /予約を確定して支払う/ }).click();
+    await page.waitForURL(new RegExp(`${taroWin!.bookingPath}$`));
+    const inbox = await db().select().from(notifications).where(eq(notifications.reference, taroEntry!.id));
+    expect(inbox.map((n) => n.channel).sort()).toEqual(["email", "inbox"]);
+    await context.close();
+
+    // Until first-come time the leftover stays held; at that time the release opens it to everyone.
+    const resident = await server.platform.signInResident("lottery-saburo@example.jp");
+    const book = (key: string) =>
+      server.platform.request(`${server.baseUrl}/api/facilities/bookings`, {
+        method: "POST",
+        headers: {
+          cookie: resident.cookie,
+          "x-csrf-token": resident.csrf,
+          "idempotency-key": key,
+          "content-type": "application/json",
+        },
+        body: JSON.stringify({
+          unitId: leftover.unitId,
+          startsAt: leftover.startsAt.toISOString(),
+          endsAt: leftover.endsAt.toISOString(),
+        }),
+      });
+    expect((await book("before-release")).status).toBe(409);
+    const [round] = await db().select().from(rounds).where(eq(rounds.id, roundId));
+    const { released } = await db().transaction((tx) =>
+      releaseLeftovers({ tx, tenantId, actor: systemActor, roundId, now: round!.firstComeAt }),
+    );
+    expect(released).toBe(1);
+    const booked = await book("after-release");
+    expect(booked.status).toBe(201);
+    expect(((await booked.json()) as { booking: { unitId: string } }).booking.unitId).toBe(leftover.unitId);
+    await staff.context().close();
+  }, 180_000);
+});

@@ -1,0 +1,93 @@
+import { integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { residents } from "../../core/identity/schema.ts";
+import { tenants } from "../../core/tenancy/schema.ts";
+import type { PublishedDraw } from "./published-draw.ts";
+
+const tenantId = () =>
+  uuid("tenant_id")
+    .notNull()
+    .references(() => tenants.id);
+const at = (name: string) => timestamp(name, { withTimezone: true });
+
+export const roundStatuses = ["accepting", "drawn", "released"] as const;
+export type RoundStatus = (typeof roundStatuses)[number];
+
+export const rounds = pgTable("lottery_rounds", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  tenantId: tenantId(),
+  titleJa: text("title_ja").notNull(),
+  titleEn: text("title_en").notNull(),
+  applicationsOpenAt: at("applications_open_at").notNull(),
+  applicationsCloseAt: at("applications_close_at").notNull(),
+  drawAt: at("draw_at").notNull(),
+  confirmBy: at("confirm_by").notNull(),
+  firstComeAt: at("first_come_at").notNull(),
+  maxEntriesPerApplicant: integer("max_entries_per_applicant").notNull(),
+  maxWinsPerApplicant: integer("max_wins_per_applicant").notNull(),
+  choicesPerEntry: integer("choices_per_entry").notNull(),
+  priorityTiers: jsonb("priority_tiers").$type<string[][]>().notNull(),
+  seed: text("seed").notNull(),
+  seedHash: text("seed_hash").notNull(),
+  status: text("status", { enum: roundStatuses }).notNull().default("accepting"),
+  publishedDraw: jsonb("published_draw").$type<PublishedDraw>(),
+  drawnAt: at("drawn_at"),
+  releasedAt: at("released_at"),
+  createdBy: uuid("created_by"),
+  createdAt: at("created_at").notNull().defaultNow(),
+});
+export type Round = typeof rounds.$inferSelect;
+
+export const slots = pgTable("lottery_slots", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  tenantId: tenantId(),
+  roundId: uuid("round_id").notNull(),
+  unitId: uuid("unit_id").notNull(),
+  startsAt: at("starts_at").notNull(),
+  endsAt: at("ends_at").notNull(),
+  labelJa: text("label_ja").notNull(),
+  labelEn: text("label_en").notNull(),
+  bookingId: uuid("booking_id").notNull(),
+});
+export type LotterySlot = typeof slots.$inferSelect;
+
+export const entries = pgTable("lottery_entries", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  tenantId: tenantId(),
+  roundId: uuid("round_id").notNull(),
+  residentId: uuid("resident_id")
+    .notNull()
+    .references(() => residents.id),
+  groupId: uuid("group_id"),
+  applicantKey: text("applicant_key").notNull(),
+  userCategory: text("user_category").notNull(),
+  tier: integer("tier").notNull(),
+  createdAt: at("created_at").notNull().defaultNow(),
+});
+export type Entry = typeof entries.$inferSelect;
+
+export const choices = pgTable(
+  "lottery_choices",
+  {
+    entryId: uuid("entry_id").notNull(),
+    rank: integer("rank").notNull(),
+    slotId: uuid("slot_id").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.entryId, table.rank] })],
+);
+
+export const winStatuses = ["awarded", "confirmed", "forfeited"] as const;
+export type WinStatus = (typeof winStatuses)[number];
+
+export const wins = pgTable("lottery_wins", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  tenantId: tenantId(),
+  roundId: uuid("round_id").notNull(),
+  entryId: uuid("entry_id").notNull(),
+  slotId: uuid("slot_id").notNull(),
+  rank: integer("rank").notNull(),
+  bookingId: uuid("booking_id").notNull(),
+  bookingPath: text("booking_path").notNull(),
+  status: text("status", { enum: winStatuses }).notNull().default("awarded"),
+  updatedAt: at("updated_at").notNull().defaultNow(),
+});
+export type Win = typeof wins.$inferSelect;
