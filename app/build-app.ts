@@ -15,6 +15,7 @@ import { handleError, handleNotFound } from "../core/http/errors.ts";
 import { csrfProtection, requestContext } from "../core/http/middleware.ts";
 import { problems } from "../core/http/problem.ts";
 import { validationHook } from "../core/http/validation.ts";
+import { waitingRoom } from "../core/http/waiting-room.ts";
 import { createI18n } from "../core/i18n/i18n.ts";
 import { coreMessages } from "../core/i18n/messages.ts";
 import { identityMessages } from "../core/identity/messages.ts";
@@ -138,6 +139,8 @@ export function buildApp({ services, modules }: BuildAppOptions) {
     }),
   );
 
+  // Before the session is read: a queued visitor costs no database access.
+  app.use(waitingRoom({ services, tenants, i18n }));
   app.use(requestContext({ services, tenants, policy, i18n }));
   app.use(csrfProtection);
 

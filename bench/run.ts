@@ -11,6 +11,8 @@ const benchmarks: Record<string, () => Promise<Benchmark>> = {
   lighthouse: () => import("./lighthouse.ts"),
   submit: () => import("./submit.ts"),
   "search-recall": () => import("./search-recall.ts"),
+  overload: () => import("./overload.ts"),
+  "booking-rush": () => import("./booking-rush.ts"),
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -8,6 +8,22 @@ export type TenantSettings = {
   contactEmail?: string;
   /** 年末年始: days city hall is closed every year, as MM-DD. */
   yearEndClosure?: { from: string; to: string };
+  /** A virtual waiting room for an announced rush moment (docs/waiting-room.md). */
+  waitingRoom?: WaitingRoomSettings;
+};
+
+export type WaitingRoomSettings = {
+  /** Path prefixes it guards, e.g. "/facilities" or "/api/facilities/bookings". */
+  paths: string[];
+  /** Visitors let in per second, in ticket order. */
+  admitPerSecond: number;
+  /** How many may go in at once while nobody waits; default admitPerSecond (at least 1). */
+  burst?: number;
+  /** How long an admission pass lasts. */
+  passMinutes: number;
+  /** The rush moment, ISO 8601; without them the room is always on. */
+  from?: string;
+  until?: string;
 };
 
 export const tenants = pgTable("tenants", {
