@@ -144,7 +144,7 @@ export function buildApp({ services, modules }: BuildAppOptions) {
   app.use(requestContext({ services, tenants, policy, i18n }));
   app.use(csrfProtection);
 
-  app.route("/staff/api", staffSessionRoutes);
+  app.route("/staff/api", staffSessionRoutes(modules.flatMap((m) => m.staffPages ?? [])));
   app.route("/staff/api/jobs", jobStaffRoutes);
   app.route("/staff/api/audit", auditStaffRoutes);
   app.route("/staff/api", staffTotpRoutes);

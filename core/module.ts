@@ -73,6 +73,12 @@ export type WebhookEventDefinition = {
 export type ResidentEntry = { href: string; label: { ja: string; en: string } };
 
 /**
+ * A server-rendered staff page the console links to (e.g. the counter's day view), shown to members whose
+ * role grants `verb`; the page itself still checks the verb and the member's department.
+ */
+export type StaffPageLink = { href: string; label: { ja: string; en: string }; verb: string };
+
+/**
  * Everything a module adds to the platform, in one typed value. The app reads manifests; the core never
  * imports a module.
  */
@@ -97,6 +103,8 @@ export type ModuleManifest = {
   openData?: readonly OpenDataExport[];
   messages?: Catalogs;
   residentEntries?(db: Db, tenantId: string): Promise<ResidentEntry[]>;
+  /** Staff pages the module serves itself, linked from the console's menu. */
+  staffPages?: readonly StaffPageLink[];
   /** The resident's own records this module holds, for My page and the data export. */
   residentRecords?(query: ResidentRecordsQuery): Promise<ResidentRecord[]>;
   /** Events a city's systems may receive by signed webhook (core/webhooks). */

@@ -11,6 +11,8 @@ type Me = {
   /** The verbs the role grants, as the server's policy says (the server still checks every request). */
   permissions: string[];
   csrfToken: string;
+  /** Pages the modules serve themselves (counter day views, queues…): plain links, not console views. */
+  pages: { href: string; label: { ja: string; en: string } }[];
 };
 type Problem = {
   title?: string;
@@ -667,6 +669,7 @@ async function renderDashboard(view: View, push = true): Promise<void> {
         });
         return h("li", {}, link);
       }),
+      ...me.pages.map((page) => h("li", {}, h("a", { href: page.href }, bilingual(page.label.ja, page.label.en)))),
     ),
   );
   if (view === "forms") {

@@ -5,6 +5,7 @@ import type { AppEnv } from "../http/app-env.ts";
 import { clientIp, currentStaff, SESSION_COOKIE, type StaffMember } from "../http/middleware.ts";
 import { ProblemError } from "../http/problem.ts";
 import { validationHook } from "../http/validation.ts";
+import type { StaffPageLink } from "../module.ts";
 import { createSession, destroySession } from "./sessions.ts";
 import { signInStaff } from "./sign-in-staff.ts";
 
@@ -19,11 +20,19 @@ const StaffMe = z
       description: "Verbs the role may perform; the server still checks each request and its department",
     }),
     csrfToken: z.string().openapi({ description: "Send back as X-CSRF-Token on every write" }),
+    pages: z
+      .array(z.object({ href: z.string(), label: z.object({ ja: z.string(), en: z.string() }) }))
+      .openapi({ description: "Server-rendered staff pages of the modules that this role may use" }),
   })
   .openapi("StaffMe");
 
 /** The signed-in member as the console needs it: who, which verbs the role grants, and the CSRF token. */
-function presentMe(c: Context<AppEnv>, staff: StaffMember, csrfToken: string): z.infer<typeof StaffMe> {
+function presentMe(
+  c: Context<AppEnv>,
+  staff: StaffMember,
+  csrfToken: string,
+  pages: readonly StaffPageLink[],
+): z.infer<typeof StaffMe> {
   const { policy } = c.var;
   return {
     id: staff.id,
@@ -33,6 +42,9 @@ function presentMe(c: Context<AppEnv>, staff: StaffMember, csrfToken: string): z
     departmentId: staff.departmentId,
     permissions: policy.verbs.filter((verb) => policy.can(staff.role, verb)),
     csrfToken,
+    pages: pages
+      .filter((page) => policy.can(staff.role, page.verb))
+      .map(({ href, label }) => ({ href, label })),
   };
 }
 
@@ -73,52 +85,53 @@ const signOut = createRoute({
 });
 
 /** Local sign-in for staff (password, then TOTP when turned on). OIDC single sign-on comes beside it. */
-export const staffSessionRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
-  .openapi(signIn, async (c) => {
-    const { email, password, totp } = c.req.valid("json");
-    const { database, config } = c.var.services;
-    const staff = await signInStaff(database.db, {
-      tenantId: c.var.tenant.id,
-      email,
-      password,
-      totp,
-      requestId: c.var.requestId,
-      ip: clientIp(c),
-    });
-    if (!staff) {
-      throw new ProblemError(401, "sign-in-failed", {
-        ja: "メールアドレスまたはパスワードが正しくありません",
-        en: "The email or password is not correct",
+export const staffSessionRoutes = (pages: readonly StaffPageLink[]) =>
+  new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+    .openapi(signIn, async (c) => {
+      const { email, password, totp } = c.req.valid("json");
+      const { database, config } = c.var.services;
+      const staff = await signInStaff(database.db, {
+        tenantId: c.var.tenant.id,
+        email,
+        password,
+        totp,
+        requestId: c.var.requestId,
+        ip: clientIp(c),
       });
-    }
-    // A new session id on every sign-in: a pre-planted cookie is never promoted (session fixation).
-    if (c.var.session) {
-      await destroySession(database.db, c.var.session.idHash);
-    }
-    const { token, session } = await createSession(database.db, {
-      tenantId: c.var.tenant.id,
-      subject: { type: "staff", id: staff.id },
-      absoluteHours: config.sessionAbsoluteHours,
-      ip: clientIp(c),
-      userAgent: c.req.header("user-agent") ?? null,
+      if (!staff) {
+        throw new ProblemError(401, "sign-in-failed", {
+          ja: "メールアドレスまたはパスワードが正しくありません",
+          en: "The email or password is not correct",
+        });
+      }
+      // A new session id on every sign-in: a pre-planted cookie is never promoted (session fixation).
+      if (c.var.session) {
+        await destroySession(database.db, c.var.session.idHash);
+      }
+      const { token, session } = await createSession(database.db, {
+        tenantId: c.var.tenant.id,
+        subject: { type: "staff", id: staff.id },
+        absoluteHours: config.sessionAbsoluteHours,
+        ip: clientIp(c),
+        userAgent: c.req.header("user-agent") ?? null,
+      });
+      setCookie(c, SESSION_COOKIE, token, {
+        httpOnly: true,
+        secure: config.secureCookies ?? config.baseUrl?.startsWith("https:") ?? false,
+        sameSite: "Lax",
+        path: "/",
+        maxAge: config.sessionAbsoluteHours * 3600,
+      });
+      return c.json(presentMe(c, staff, session.csrfToken, pages), 200);
+    })
+    .openapi(me, async (c) => {
+      const staff = await currentStaff(c);
+      return c.json(presentMe(c, staff, c.var.session!.csrfToken, pages), 200);
+    })
+    .openapi(signOut, async (c) => {
+      if (c.var.session) {
+        await destroySession(c.var.services.database.db, c.var.session.idHash);
+      }
+      deleteCookie(c, SESSION_COOKIE, { path: "/" });
+      return c.body(null, 204);
     });
-    setCookie(c, SESSION_COOKIE, token, {
-      httpOnly: true,
-      secure: config.secureCookies ?? config.baseUrl?.startsWith("https:") ?? false,
-      sameSite: "Lax",
-      path: "/",
-      maxAge: config.sessionAbsoluteHours * 3600,
-    });
-    return c.json(presentMe(c, staff, session.csrfToken), 200);
-  })
-  .openapi(me, async (c) => {
-    const staff = await currentStaff(c);
-    return c.json(presentMe(c, staff, c.var.session!.csrfToken), 200);
-  })
-  .openapi(signOut, async (c) => {
-    if (c.var.session) {
-      await destroySession(c.var.services.database.db, c.var.session.idHash);
-    }
-    deleteCookie(c, SESSION_COOKIE, { path: "/" });
-    return c.body(null, 204);
-  });
