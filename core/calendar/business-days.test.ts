@@ -3,6 +3,8 @@ import {
   addBusinessDays,
   endOfTokyoDay,
   isBusinessDay,
+  isCalendarDate,
+  isHolidayOrYearEnd,
   startOfTokyoDay,
   tokyoDate,
 } from "./business-days.ts";
@@ -103,5 +105,34 @@ describe("addBusinessDays", () => {
     const always = { yearEndClosure: { from: "01-01", to: "12-31" } };
     expect(() => addBusinessDays("2026-05-07", 1, always)).toThrow(RangeError);
     expect(() => addBusinessDays("2026-05-07", 0, always)).toThrow(RangeError);
+  });
+});
+
+describe("isCalendarDate", () => {
+  it("accepts real days from 2000 to 2100 only, refusing what Date would roll over", () => {
+    expect(isCalendarDate("2025-02-28")).toBe(true);
+    expect(isCalendarDate("2024-02-29")).toBe(true);
+    expect(isCalendarDate("2100-12-31")).toBe(true);
+    for (const bad of [
+      "2025-02-30",
+      "2025-02-29",
+      "2025-13-01",
+      "9999-12-31",
+      "1999-12-31",
+      "2025-2-3",
+      "",
+      null,
+    ]) {
+      expect(isCalendarDate(bad), String(bad)).toBe(false);
+    }
+  });
+});
+
+describe("isHolidayOrYearEnd", () => {
+  it("names national holidays and the year-end closure whatever the weekday", () => {
+    expect(isHolidayOrYearEnd("2023-12-30")).toBe(true); // a Saturday in 年末年始
+    expect(isHolidayOrYearEnd("2025-05-03")).toBe(true); // 憲法記念日, a Saturday
+    expect(isHolidayOrYearEnd("2025-05-10")).toBe(false); // an ordinary Saturday
+    expect(isHolidayOrYearEnd("2023-12-30", { yearEndClosure: null })).toBe(false);
   });
 });

@@ -19,6 +19,25 @@ const DAY_MS = 86_400_000;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const MONTH_DAY = /^\d{2}-\d{2}$/;
 
+/** The years a date typed into a form may fall in: outside this, it is a typo (or a probe), not a plan. */
+export const CALENDAR_YEARS = { first: 2000, last: 2100 } as const;
+
+/**
+ * Whether a value is a real calendar date "YYYY-MM-DD" in CALENDAR_YEARS: it must survive a round trip
+ * through Date unchanged, so 2025-02-30 (which Date rolls over to 2 March) is refused, not silently moved.
+ */
+export function isCalendarDate(value: unknown): value is CalendarDate {
+  if (typeof value !== "string" || !DATE.test(value)) {
+    return false;
+  }
+  const year = Number(value.slice(0, 4));
+  if (year < CALENDAR_YEARS.first || year > CALENDAR_YEARS.last) {
+    return false;
+  }
+  const parsed = Date.parse(`${value}T00:00:00Z`);
+  return !Number.isNaN(parsed) && new Date(parsed).toISOString().slice(0, 10) === value;
+}
+
 /** The date in Tokyo at an instant (a resident's 23:30 JST submission belongs to that day, not the UTC one). */
 export function tokyoDate(instant: Date): CalendarDate {
   return new Date(instant.getTime() + TOKYO_OFFSET_MS).toISOString().slice(0, 10);
@@ -63,6 +82,19 @@ function inYearEndClosure(date: CalendarDate, closure: YearEndClosure | null): b
 }
 
 /**
+ * A national holiday (祝日, 振替休日, 国民の休日) or a day of the year-end closure, whatever weekday it falls on:
+ * what closes an office that keeps weekend hours too.
+ */
+export function isHolidayOrYearEnd(date: Date | CalendarDate, options: BusinessDayOptions = {}): boolean {
+  const day = asDate(date);
+  if (Object.hasOwn(holidayJp.holidays, day)) {
+    return true;
+  }
+  const closure = options.yearEndClosure === undefined ? defaultYearEndClosure : options.yearEndClosure;
+  return inYearEndClosure(day, closure);
+}
+
+/**
  * 開庁日: not a Saturday or Sunday, not a national holiday (祝日, 振替休日 and 国民の休日, from holiday_jp's
  * table), and not in the year-end closure. A Date is read as its calendar date in Tokyo.
  */
@@ -72,11 +104,7 @@ export function isBusinessDay(date: Date | CalendarDate, options: BusinessDayOpt
   if (weekday === 0 || weekday === 6) {
     return false;
   }
-  if (Object.hasOwn(holidayJp.holidays, day)) {
-    return false;
-  }
-  const closure = options.yearEndClosure === undefined ? defaultYearEndClosure : options.yearEndClosure;
-  return !inYearEndClosure(day, closure);
+  return !isHolidayOrYearEnd(day, options);
 }
 
 /**

@@ -16,9 +16,25 @@ function wantsJson(c: Context<AppEnv>): boolean {
   return accept.includes("application/json") && !accept.includes("text/html");
 }
 
+/** The SQLSTATE of a database error, looking through the driver's and the query builder's wrapping. */
+function sqlState(error: unknown): string | null {
+  for (let current: unknown = error; current instanceof Error; current = current.cause) {
+    const code = (current as Error & { code?: unknown }).code;
+    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) {
+      return code;
+    }
+  }
+  return null;
+}
+
 function toProblem(error: Error): ProblemError | null {
   if (error instanceof ProblemError) {
     return error;
+  }
+  // invalid_text_representation: a path id that is no uuid (or number) cannot name any record, so the
+  // honest answer is "not found", not a server error.
+  if (sqlState(error) === "22P02") {
+    return problems.notFound();
   }
   if (error instanceof HTTPException) {
     if (error.status === 413) {

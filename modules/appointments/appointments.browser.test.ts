@@ -122,7 +122,7 @@ describe("a counter appointment with pre-questions and a reminder", () => {
     const reminder = parseMail(
       smtp.received.filter((mail) => mail.to.includes("izumi@example.jp")).at(-1)!.raw,
     );
-    expect(reminder.headers.get("subject")).toContain("明日のご予約のお知らせ");
+    expect(reminder.headers.get("subject")).toContain("ご予約のお知らせ");
     expect(reminder.text).toContain(appointment!.reference);
     expect(reminder.text).toContain(`/appointments/a/${appointmentId}`);
     const inbox = await db()
@@ -138,7 +138,7 @@ describe("a counter appointment with pre-questions and a reminder", () => {
       })
       .toBe("succeeded");
     await page.goto(`${site}/my`);
-    expect(await page.locator("main").textContent()).toContain("明日のご予約のお知らせ");
+    expect(await page.locator("main").textContent()).toContain("ご予約のお知らせ");
     expect(await page.locator("main").textContent()).toContain(appointment!.reference);
     await expectAccessible(page);
     await context.close();

@@ -14,6 +14,7 @@ import {
 } from "../../core/testing/test-platform.ts";
 import { bookingWindow, canStillChange, refuseSlot, shiftDate, slotsOfDay } from "./calendar.ts";
 import { bookableDays, bookableSlotsOn, loadCounter } from "./counter.ts";
+import { sendRemindersJob } from "./jobs.ts";
 import { bookAppointment } from "./operations/book-appointment.ts";
 import { cancelAppointment } from "./operations/cancel-appointment.ts";
 import { markAttendance } from "./operations/mark-attendance.ts";
@@ -564,14 +565,154 @@ describe("the reminder the day before", () => {
         ),
       );
     expect(messages.map((m) => m.channel).toSorted()).toEqual(["email", "inbox"]);
-    expect(messages[0]!.subject).toContain("明日のご予約のお知らせ");
+    expect(messages[0]!.subject).toContain("ご予約のお知らせ");
     expect(messages[0]!.body).toContain("母子健康手帳の交付");
     const [reminded] = await appointmentsOf(jiro.residentId);
     expect(reminded!.remindedAt).not.toBeNull();
   });
 });
 
+describe("the hourly reminder", () => {
+  it("runs every hour and reminds a booking made late for the next morning, once, and never a past one", async () => {
+    expect(sendRemindersJob.cron).toBe("0 * * * *");
+    const [slot, later] = await freeSlots(okuyami);
+    const [late, past] = await manyResidents(2);
+    const book = (residentId: string, key: string, startsAt: Date) =>
+      db().transaction((tx) =>
+        bookAppointment({
+          tx,
+          tenant,
+          actor: { type: "staff", id: null },
+          typeId: okuyami.id,
+          startsAt,
+          holder: { residentId },
+          channel: "phone",
+          bookedBy: null,
+          locale: "ja",
+          idempotencyKey: key,
+          preQuestions: null,
+        }),
+      );
+    const { appointment: booked } = await book(late!, "late-reminder", slot!.startsAt);
+    // The first hourly run after midnight before the appointment: the noon-only job had already gone by.
+    const afterMidnight = new Date(startOfTokyoDay(tokyoDate(booked.startsAt)).getTime() + 3_600_000);
+    const ran = await sendAppointmentReminders({ db: db(), now: afterMidnight });
+    expect(ran.sent).toBeGreaterThanOrEqual(1);
+    const [reminded] = await db().select().from(appointments).where(eq(appointments.id, booked.id));
+    expect(reminded!.remindedAt).not.toBeNull();
+    expect(await sendAppointmentReminders({ db: db(), now: afterMidnight })).toEqual({ sent: 0 });
+    // An appointment whose time has passed is not reminded any more.
+    const { appointment: gone } = await book(past!, "past-reminder", later!.startsAt);
+    await sendAppointmentReminders({ db: db(), now: new Date(gone.startsAt.getTime() + 60_000) });
+    const [notReminded] = await db().select().from(appointments).where(eq(appointments.id, gone.id));
+    expect(notReminded!.remindedAt).toBeNull();
+  });
+});
+
+describe("moving appointments both ways at once", () => {
+  it("never deadlocks when two appointments swap slots, many times", async () => {
+    const [type] = await db()
+      .insert(appointmentTypes)
+      .values({
+        tenantId: tenant.id,
+        slug: "swap-test",
+        nameJa: "入れ替えテスト",
+        nameEn: "Swap test",
+        departmentId: okuyami.departmentId,
+        durationMinutes: 30,
+        capacityPerSlot: 3,
+        leadBusinessDays: 0,
+      })
+      .returning();
+    await db()
+      .insert(openingHours)
+      .values(
+        [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({
+          tenantId: tenant.id,
+          typeId: type!.id,
+          weekday,
+          opens: "00:00",
+          closes: "23:30",
+        })),
+      );
+    const slots = await freeSlots(type!);
+    const people = await manyResidents(16);
+    for (let round = 0; round < 8; round++) {
+      const [x, y] = [slots[round * 2]!.startsAt, slots[round * 2 + 1]!.startsAt];
+      const [a, b] = await Promise.all(
+        [
+          [people[round * 2]!, x],
+          [people[round * 2 + 1]!, y],
+        ].map(([residentId, startsAt]) =>
+          db().transaction((tx) =>
+            bookAppointment({
+              tx,
+              tenant,
+              actor: { type: "staff", id: null },
+              typeId: type!.id,
+              startsAt: startsAt as Date,
+              holder: { residentId: residentId as string },
+              channel: "phone",
+              bookedBy: null,
+              locale: "ja",
+              idempotencyKey: `swap-${round}-${residentId}`,
+              preQuestions: null,
+            }),
+          ),
+        ),
+      );
+      const move = (appointmentId: string, startsAt: Date) =>
+        db().transaction((tx) =>
+          rescheduleAppointment({
+            tx,
+            tenant,
+            actor: { type: "staff", id: null },
+            appointmentId,
+            residentId: null,
+            startsAt,
+          }),
+        );
+      await Promise.all([move(a!.appointment.id, y), move(b!.appointment.id, x)]);
+      expect([await takenAt(type!.id, x), await takenAt(type!.id, y)]).toEqual([1, 1]);
+    }
+  });
+});
+
 describe("staff", () => {
+  it("refuses an impossible or out-of-range day with a message in both languages, and a malformed id with 404", async () => {
+    const staff = await platform.signInStaff("staff@tenohira.localhost");
+    for (const date of ["9999-12-31", "2025-02-30", "1999-12-31"]) {
+      const ja = await platform.request(site(`/staff/appointments/types/${okuyami.id}?date=${date}`), {
+        headers: staff,
+      });
+      expect(ja.status).toBe(400);
+      expect(await ja.text()).toContain("2000年から2100年までの実在する日付");
+    }
+    const en = await platform.request(
+      site(`/staff/appointments/types/${okuyami.id}?date=2025-02-30&lang=en`),
+      {
+        headers: staff,
+      },
+    );
+    expect(en.status).toBe(400);
+    const page = await en.text();
+    expect(page).toContain("Enter a real date from 2000 to 2100");
+    expect(page).not.toContain("2 March 2025");
+    const book = await platform.request(
+      site(`/staff/appointments/types/${okuyami.id}/book?date=9999-12-31`),
+      {
+        headers: staff,
+      },
+    );
+    expect(book.status).toBe(400);
+    for (const path of [
+      "/appointments/a/------------------------------------",
+      "/appointments/a/zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz/cancel",
+    ]) {
+      expect((await platform.request(site(path), { headers: staff })).status).toBe(404);
+    }
+  });
+
   it("see a day of their department's counter with the answers, audited; other departments are refused", async () => {
     const staff = await platform.signInStaff("staff@tenohira.localhost");
     const [slot] = await freeSlots(okuyami);

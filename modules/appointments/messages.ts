@@ -61,6 +61,8 @@ export const appointmentsMessages: Catalogs = {
     "appointments.staff.types": "予約の種類",
     "appointments.staff.dayView": "{name}の予約一覧",
     "appointments.staff.date": "日付",
+    "appointments.staff.badDate":
+      "日付が正しくありません。2000年から2100年までの実在する日付を入力してください（本日の予定を表示しています）。",
     "appointments.staff.show": "表示する",
     "appointments.staff.previous": "前の日",
     "appointments.staff.next": "次の日",
@@ -151,6 +153,8 @@ export const appointmentsMessages: Catalogs = {
     "appointments.staff.types": "Kinds of appointment",
     "appointments.staff.dayView": "Appointments: {name}",
     "appointments.staff.date": "Date",
+    "appointments.staff.badDate":
+      "That is not a valid date. Enter a real date from 2000 to 2100 (today's schedule is shown).",
     "appointments.staff.show": "Show",
     "appointments.staff.previous": "Previous day",
     "appointments.staff.next": "Next day",

@@ -3,7 +3,7 @@ import { and, asc, eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { html } from "hono/html";
-import { type CalendarDate, tokyoDate } from "../../core/calendar/business-days.ts";
+import { isCalendarDate, tokyoDate } from "../../core/calendar/business-days.ts";
 import type { AppEnv } from "../../core/http/app-env.ts";
 import { errorSummary } from "../../core/http/forms.ts";
 import { csrfField, renderPage } from "../../core/http/layout.ts";
@@ -33,16 +33,13 @@ import {
   typeName,
 } from "./presenters.ts";
 import { refuse, sqlStateOf } from "./refusals.ts";
+import { ID } from "./route-patterns.ts";
 import { type Appointment, type AppointmentType, appointments, appointmentTypes } from "./schema.ts";
 import { answersList, appointmentSummary, slotChooser, typeFacts } from "./views.ts";
 
-const ID = "{[0-9a-f-]{36}}";
 const SLUG = "{[a-z0-9-]{2,60}}";
 /** The inputs of the booking page that are ours, not the pre-questions'. */
 const OWN_INPUTS = new Set(["slot", "_csrf", "_action", "lang"]);
-
-const isCalendarDate = (value: string | undefined): value is CalendarDate =>
-  value !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`));
 
 async function typeBySlug(c: Context<AppEnv>, slug: string): Promise<AppointmentType> {
   const [type] = await c.var.services.database.db

@@ -30,3 +30,21 @@ export async function releasePlace(tx: Db, o: { typeId: string; startsAt: Date }
         WHERE type_id = ${o.typeId} AND starts_at = ${o.startsAt.toISOString()}::timestamptz AND taken > 0`,
   );
 }
+
+/**
+ * Locks the existing counter rows of several slots of a type in start-time order. A move takes one slot and
+ * gives another back; two moves in opposite directions locking in their own order would deadlock (40P01), so
+ * every move locks both rows first, earliest slot first.
+ */
+export async function lockSlots(tx: Db, o: { typeId: string; startsAts: Date[] }): Promise<void> {
+  await tx.execute(
+    sql`SELECT 1 FROM appointments_slot_counters
+        WHERE type_id = ${o.typeId}
+          AND starts_at IN (${sql.join(
+            o.startsAts.map((at) => sql`${at.toISOString()}::timestamptz`),
+            sql`, `,
+          )})
+        ORDER BY starts_at
+        FOR UPDATE`,
+  );
+}

@@ -3,7 +3,7 @@ import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { html } from "hono/html";
-import { type CalendarDate, tokyoDate } from "../../core/calendar/business-days.ts";
+import { type CalendarDate, isCalendarDate, tokyoDate } from "../../core/calendar/business-days.ts";
 import type { AppEnv } from "../../core/http/app-env.ts";
 import { errorSummary, inputField } from "../../core/http/forms.ts";
 import { csrfField, renderPage } from "../../core/http/layout.ts";
@@ -31,10 +31,10 @@ import { markAttendance } from "./operations/mark-attendance.ts";
 import { readDaySchedule } from "./operations/read-day-schedule.ts";
 import { formatDay, formatTime, statusLabels, typeName } from "./presenters.ts";
 import { refuse, sqlStateOf } from "./refusals.ts";
+import { ID } from "./route-patterns.ts";
 import { type AppointmentType, appointments, appointmentTypes, slotCounters } from "./schema.ts";
 import { answersList } from "./views.ts";
 
-const ID = "{[0-9a-f-]{36}}";
 const READ = "appointments.appointment.read";
 const MANAGE = "appointments.appointment.manage";
 const STAFF_INPUTS = new Set([
@@ -46,9 +46,6 @@ const STAFF_INPUTS = new Set([
   "_action",
   "lang",
 ]);
-
-const isCalendarDate = (value: string | undefined): value is CalendarDate =>
-  value !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`));
 
 /** The type, if this member may do `verb` on its department's appointments. */
 async function typeFor(
@@ -249,6 +246,8 @@ export const appointmentsStaffPages = new Hono<AppEnv>()
     const { t, lang } = c.var;
     const { type, staff } = await typeFor(c, READ, c.req.param("id"));
     const asked = c.req.query("date");
+    // A date that is no real day in range (2025-02-30, 9999-12-31) is refused with a message; today is shown.
+    const badDate = asked !== undefined && !isCalendarDate(asked);
     const date = isCalendarDate(asked) ? asked : tokyoDate(new Date());
     const schedule = await readDaySchedule({
       db: c.var.services.database.db,
@@ -263,12 +262,20 @@ export const appointmentsStaffPages = new Hono<AppEnv>()
     const canManage = c.var.policy.can(staff.role, MANAGE);
     return renderPage(c, {
       title: `${t("appointments.staff.dayView", { name: typeName(type, lang) })} ${date}`,
-      status: asked !== undefined && !isCalendarDate(asked) ? 400 : 200,
+      status: badDate ? 400 : 200,
       body: html`<p><a class="back-link" href="/staff/appointments">${t("appointments.staff.title")}</a></p>
 <h1>${t("appointments.staff.dayView", { name: typeName(type, lang) })}</h1>
 ${booked ? html`<div class="panel-done" role="status"><p>${t("appointments.staff.booked", { reference: booked })}</p></div>` : ""}
+${badDate ? errorSummary(t("appointments.staff.errorTitle"), { date: t("appointments.staff.badDate") }) : ""}
 <form method="get" action="/staff/appointments/types/${type.id}">
-${inputField({ name: "date", label: t("appointments.staff.date"), type: "date", value: date, className: "input-medium" })}
+${inputField({
+  name: "date",
+  label: t("appointments.staff.date"),
+  type: "date",
+  value: date,
+  className: "input-medium",
+  ...(badDate ? { error: t("appointments.staff.badDate") } : {}),
+})}
 <div class="button-row"><button type="submit" class="button-secondary">${t("appointments.staff.show")}</button></div>
 </form>
 <p><a href="${dayViewPath(type.id, shiftDate(date, -1))}">${t("appointments.staff.previous")}</a>
@@ -334,7 +341,16 @@ ${
   .get(`/staff/appointments/types/:id${ID}/book`, async (c) => {
     const { type } = await typeFor(c, MANAGE, c.req.param("id"));
     const asked = c.req.query("date");
-    const date = isCalendarDate(asked) ? asked : tokyoDate(new Date());
+    if (asked !== undefined && !isCalendarDate(asked)) {
+      throw problems.invalidRequest([
+        {
+          pointer: "/date",
+          detail: "Enter a real date from 2000 to 2100 as YYYY-MM-DD",
+          detailJa: "2000年から2100年までの実在する日付を YYYY-MM-DD で入力してください",
+        },
+      ]);
+    }
+    const date = asked ?? tokyoDate(new Date());
     const data = await bookViewData(c, type, date);
     return staffBookPage(c, { type, ...data, date, posted: null, errors: {}, idempotencyKey: randomUUID() });
   })

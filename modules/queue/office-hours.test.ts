@@ -44,4 +44,21 @@ describe("officeDay", () => {
       open: true,
     });
   });
+
+  it("closes an office with Saturday hours on a Saturday in 年末年始 or on a national holiday, unless it opens on holidays", () => {
+    const saturday = weekdayHours.map((h, i) => (i === 6 ? { opens: "09:00", closes: "12:00" } : h));
+    const withSaturdays = { hours: saturday, closedOnHolidays: true };
+    // Saturday 30 December 2023, and Saturday 3 May 2025 (憲法記念日).
+    expect(officeDay(withSaturdays, {}, at("2023-12-30"))).toMatchObject({
+      open: false,
+      reason: "closed_day",
+    });
+    expect(officeDay(withSaturdays, {}, at("2025-05-03"))).toMatchObject({
+      open: false,
+      reason: "closed_day",
+    });
+    expect(officeDay({ ...withSaturdays, closedOnHolidays: false }, {}, at("2023-12-30"))).toMatchObject({
+      open: true,
+    });
+  });
 });

@@ -1,4 +1,4 @@
-import { isBusinessDay, tokyoDate } from "../../core/calendar/business-days.ts";
+import { isHolidayOrYearEnd, tokyoDate } from "../../core/calendar/business-days.ts";
 import type { TenantSettings } from "../../core/tenancy/schema.ts";
 import type { DayHours, QueueOffice } from "./schema.ts";
 
@@ -14,9 +14,9 @@ function tokyoTime(instant: Date): string {
 }
 
 /**
- * Whether the office hands out tickets at this instant, and the Tokyo date its tickets belong to. A weekday
- * that is a national holiday or in the city's 年末年始 is closed whatever the office's hours say, unless
- * the office opens on holidays (休日窓口); weekend hours (土曜開庁) are taken as they are.
+ * Whether the office hands out tickets at this instant, and the Tokyo date its tickets belong to. A national
+ * holiday or a day of the city's 年末年始 is closed whatever the office's hours say, weekend hours (土曜開庁)
+ * included, unless the office opens on holidays (休日窓口).
  */
 export function officeDay(
   office: Pick<QueueOffice, "hours" | "closedOnHolidays">,
@@ -26,11 +26,9 @@ export function officeDay(
   const date = tokyoDate(instant);
   const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
   const hours = office.hours[weekday] ?? null;
-  const weekend = weekday === 0 || weekday === 6;
   const calendarClosed =
     office.closedOnHolidays &&
-    !weekend &&
-    !isBusinessDay(date, { yearEndClosure: settings.yearEndClosure ?? undefined });
+    isHolidayOrYearEnd(date, { yearEndClosure: settings.yearEndClosure ?? undefined });
   if (!hours || calendarClosed) {
     return { open: false, date, reason: "closed_day", hours };
   }

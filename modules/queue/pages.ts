@@ -6,8 +6,10 @@ import { html, raw } from "hono/html";
 import type { AppEnv } from "../../core/http/app-env.ts";
 import { errorSummary, inputField } from "../../core/http/forms.ts";
 import { csrfField, renderPage } from "../../core/http/layout.ts";
+import { clientIp } from "../../core/http/middleware.ts";
 import { ProblemError, problems } from "../../core/http/problem.ts";
 import { publicOrigin } from "../../core/http/public-origin.ts";
+import { consumeRateLimit } from "../../core/identity/rate-limit.ts";
 import { boardOf, categoryWaits, loadOffice, type OfficeSetup, ticketPlace } from "./line.ts";
 import { officeDay } from "./office-hours.ts";
 import { cancelTicket } from "./operations/cancel-ticket.ts";
@@ -15,11 +17,15 @@ import { issueTicket } from "./operations/issue-ticket.ts";
 import { qrSvg } from "./qr-code.ts";
 import { queueProblems } from "./queue-problems.ts";
 import { type QueueTicket, queueOffices, queueTickets } from "./schema.ts";
-import { liveRegion, queueStyles } from "./views.ts";
+import { liveRegion, queueCss, queueLiveScript, queueStyles } from "./views.ts";
 
 const SLUG = "{[a-z0-9][a-z0-9-]{0,39}}";
 const TOKEN = "{[A-Za-z0-9_-]{32,64}}";
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** Tickets one client address may take online in the window: enough for a family or a shared office
+ * network, too few to flood a line. The kiosk is one device and is not counted. */
+export const ONLINE_TICKETS_PER_IP = 10;
+export const ONLINE_TICKET_WINDOW_SECONDS = 15 * 60;
 
 async function officeOf(c: Context<AppEnv>): Promise<OfficeSetup> {
   const setup = await loadOffice(c.var.services.database.db, {
@@ -48,6 +54,8 @@ async function officePage(
   const signedIn = c.var.resident != null;
   const title = named(lang, setup.office);
   const base = `/queue/${setup.office.slug}`;
+  // The form's idempotency key is for one visitor: a cached copy would hand the next one the same ticket.
+  c.header("cache-control", "no-store");
   return renderPage(c, {
     title: `${Object.keys(view.errors).length > 0 ? `${t("queue.errorPrefix")} ` : ""}${title}`,
     status: view.status ?? 200,
@@ -104,6 +112,7 @@ ${
 function kioskPage(c: Context<AppEnv>, setup: OfficeSetup, error: ProblemError | null = null) {
   const { t, lang } = c.var;
   const base = `/queue/${setup.office.slug}/kiosk`;
+  c.header("cache-control", "no-store");
   return renderPage(c, {
     title: `${t("queue.kiosk.title")} - ${named(lang, setup.office)}`,
     status: error?.status ?? 200,
@@ -162,6 +171,8 @@ async function ticketPage(
   const auto = c.req.query("auto") !== "off" && (ticket.status === "waiting" || ticket.status === "called");
   const path = `/queue/t/${ticket.token}`;
   const statusUrl = `${publicOrigin(c)}${path}`;
+  c.header("cache-control", "no-store");
+  c.header("referrer-policy", "no-referrer");
   const live = html`${
     ticket.status === "called" && counter
       ? html`<p class="queue-called">${t("queue.status.goTo", { counter: counter.number })}</p>`
@@ -197,6 +208,18 @@ ${
 }
 
 export const queuePages = new Hono<AppEnv>()
+  .get("/assets/queue.css", (c) =>
+    c.body(queueCss, 200, {
+      "content-type": "text/css; charset=utf-8",
+      "cache-control": "public, max-age=300",
+    }),
+  )
+  .get("/assets/queue-live.js", (c) =>
+    c.body(queueLiveScript, 200, {
+      "content-type": "text/javascript; charset=utf-8",
+      "cache-control": "public, max-age=300",
+    }),
+  )
   .get(`/queue/:office${SLUG}`, async (c) => officePage(c, await officeOf(c), { errors: {} }))
   .post(`/queue/:office${SLUG}/tickets`, async (c) => {
     const setup = await officeOf(c);
@@ -216,7 +239,18 @@ export const queuePages = new Hono<AppEnv>()
       return officePage(c, setup, { errors, email, category, status: 400 });
     }
     const resident = c.var.resident;
+    const ip = clientIp(c);
     try {
+      if (
+        ip !== null &&
+        !(await consumeRateLimit(c.var.services.database.db, {
+          key: `queue-online-ip:${c.var.tenant.id}:${ip}`,
+          limit: ONLINE_TICKETS_PER_IP,
+          windowSeconds: ONLINE_TICKET_WINDOW_SECONDS,
+        }))
+      ) {
+        throw queueProblems.tooManyTickets(ONLINE_TICKET_WINDOW_SECONDS);
+      }
       const { ticket } = await issueTicket({
         db: c.var.services.database.db,
         tenant: c.var.tenant,
@@ -234,6 +268,9 @@ export const queuePages = new Hono<AppEnv>()
       return c.redirect(`/queue/t/${ticket.token}`, 303);
     } catch (error) {
       if (error instanceof ProblemError) {
+        for (const [name, value] of Object.entries(error.extra.headers ?? {})) {
+          c.header(name, value);
+        }
         return officePage(c, setup, {
           errors: { category: error.title[lang] },
           email,
@@ -282,6 +319,8 @@ export const queuePages = new Hono<AppEnv>()
     const statusUrl = `${publicOrigin(c)}/queue/t/${ticket.token}`;
     // The kiosk goes back to its buttons for the next person after a while.
     c.header("refresh", `30; url=/queue/${setup.office.slug}/kiosk`);
+    c.header("cache-control", "no-store");
+    c.header("referrer-policy", "no-referrer");
     return renderPage(c, {
       title: `${t("queue.ticket.title")} ${ticket.displayNumber}`,
       body: html`${queueStyles}<p class="caption">${named(lang, setup.office)}</p>
@@ -326,8 +365,6 @@ ${liveRegion(live, { seconds: 10, auto: c.req.query("auto") !== "off", label: t(
   })
   .get(`/queue/t/:token${TOKEN}`, async (c) => {
     const { ticket, setup } = await ticketOf(c);
-    c.header("cache-control", "no-store");
-    c.header("referrer-policy", "no-referrer");
     return ticketPage(c, ticket, setup);
   })
   .post(`/queue/t/:token${TOKEN}/cancel`, async (c) => {

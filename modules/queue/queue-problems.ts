@@ -28,6 +28,26 @@ export const queueProblems = {
       ja: "この窓口の整理券をすでにお持ちです。先に取った整理券をご利用ください",
       en: "You already hold a ticket for this office today; please use that one",
     }),
+  emailAlreadyHolding: () =>
+    new ProblemError(409, "queue-email-ticket-held", {
+      ja: "このメールアドレスには、この窓口の本日の整理券がすでに発行されています。先に取った整理券をご利用ください",
+      en: "A ticket for this office today has already been issued to this email address; please use that one",
+    }),
+  tooManyTickets: (retryAfterSeconds: number) =>
+    new ProblemError(
+      429,
+      "queue-too-many-tickets",
+      {
+        ja: "短い時間に多くの整理券が発行されたため、一時的に受け付けを停止しています。しばらく待ってからもう一度お試しください",
+        en: "Too many tickets were taken from here in a short time. Please wait a while and try again",
+      },
+      { headers: { "retry-after": String(retryAfterSeconds) } },
+    ),
+  staleScreen: () =>
+    new ProblemError(409, "queue-stale-screen", {
+      ja: "画面が古くなっています。最新の状態を確認してから、もう一度操作してください",
+      en: "The page is out of date. Check the current state and try again",
+    }),
   ticketNotActive: () =>
     new ProblemError(409, "queue-ticket-not-active", {
       ja: "この整理券は取り消し済みか、すでに受付が終わっています",

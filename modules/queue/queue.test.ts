@@ -14,11 +14,13 @@ import {
 } from "../../core/testing/test-platform.ts";
 import { loadOffice, type OfficeSetup, ticketPlace } from "./line.ts";
 import { callNextTicket } from "./operations/call-next-ticket.ts";
+import { completeTicket } from "./operations/complete-ticket.ts";
 import { issueTicket } from "./operations/issue-ticket.ts";
 import { notifyTicketHolders } from "./operations/notify-ticket-holders.ts";
 import { recallTicket } from "./operations/recall-ticket.ts";
 import { requeueTicket } from "./operations/requeue-ticket.ts";
 import { skipTicket } from "./operations/skip-ticket.ts";
+import { ONLINE_TICKETS_PER_IP } from "./pages.ts";
 import { queueTicketRecords } from "./resident-records.ts";
 import {
   queueCategories,
@@ -128,7 +130,8 @@ const form = (
 });
 
 beforeAll(async () => {
-  platform = await createTestPlatform();
+  // Client addresses come from X-Forwarded-For, so tests can be several visitors.
+  platform = await createTestPlatform({ config: { trustProxy: "true" } });
   [tenant] = (await db().select().from(tenants).where(eq(tenants.slug, "tenohira"))) as [Tenant];
   // A second city on the same install, added before the first request so the tenant cache knows it.
   [otherTenant] = (await db()
@@ -349,15 +352,18 @@ describe("notifications", () => {
     await platform.worker.drain();
     await recallTicket({ db: db(), tenantId: tenant.id, setup, counterNumber: 1, actor: staffActor });
     await requeueTicket({ db: db(), tenantId: tenant.id, setup, ticketId: resident.id, actor: staffActor });
-    await call(setup, 1); // called a second time after being put back: no second notice
+    // Put back in line, the "called" notice is forgotten: called again, the holder is told again, once.
+    const [requeued] = await db().select().from(queueTickets).where(eq(queueTickets.id, resident.id));
+    expect(requeued!.calledNotifiedAt).toBeNull();
+    await call(setup, 1);
     await platform.worker.drain();
     await notifyTicketHolders(db(), { ticketId: resident.id, called: true });
     rows = await sent();
     const calledNotices = rows.filter(
       (r) => r.reference === resident.displayNumber && r.subject.includes("窓口1へお越しください"),
     );
-    expect(calledNotices.map((r) => r.channel).sort()).toEqual(["email", "inbox"]);
-    expect(rows.filter((r) => r.reference === resident.displayNumber)).toHaveLength(4);
+    expect(calledNotices.map((r) => r.channel).sort()).toEqual(["email", "email", "inbox", "inbox"]);
+    expect(rows.filter((r) => r.reference === resident.displayNumber)).toHaveLength(6);
     expect(rows.filter((r) => r.reference === kiosk.displayNumber)).toEqual([]);
   });
 });
@@ -425,7 +431,8 @@ describe("pages and isolation", () => {
       platform.request(`http://${host}${path}`, {
         method: "POST",
         headers: { cookie: headers["cookie"]! },
-        body: new URLSearchParams({ _csrf: headers["x-csrf-token"]!, ...fields }),
+        // The screens post what they show at the counter; nobody is being served at these counters yet.
+        body: new URLSearchParams({ _csrf: headers["x-csrf-token"]!, serving: "none", ...fields }),
       });
     const page = await platform.request("http://localhost/staff/queue/shimin-ka", {
       headers: { cookie: staffHeaders["cookie"]! },
@@ -492,5 +499,181 @@ describe("pages and isolation", () => {
     expect(
       await queueTicketRecords({ db: db(), tenantId: otherTenant.id, residentId: taro.residentId }),
     ).toEqual([]);
+  });
+});
+
+describe("abuse, stale screens and old tickets", () => {
+  const takeOnline = (fields: Record<string, string>, ip: string, slug = "shimin-ka", lang = "") =>
+    platform.request(
+      `http://localhost/queue/${slug}/tickets${lang}`,
+      form(null, fields, { "x-forwarded-for": ip }),
+    );
+
+  it("issues one live guest ticket per address, office and day, whatever its case, with a reason in both languages", async () => {
+    const first = await takeOnline({ category: "A", email: "victim@example.jp" }, "192.0.2.10");
+    expect(first.status).toBe(303);
+    const again = await takeOnline({ category: "B", email: "Victim@Example.jp" }, "192.0.2.11");
+    expect(again.status).toBe(409);
+    expect(await again.text()).toContain(
+      "このメールアドレスには、この窓口の本日の整理券がすでに発行されています",
+    );
+    const en = await takeOnline(
+      { category: "A", email: "VICTIM@example.jp" },
+      "192.0.2.12",
+      "shimin-ka",
+      "?lang=en",
+    );
+    expect(en.status).toBe(409);
+    expect(await en.text()).toContain(
+      "A ticket for this office today has already been issued to this email address",
+    );
+    // Once that ticket is cancelled, the address may take a new one.
+    await platform.request(`http://localhost${first.headers.get("location")}/cancel`, form(null, {}));
+    expect((await takeOnline({ category: "A", email: "victim@example.jp" }, "192.0.2.13")).status).toBe(303);
+  });
+
+  it("limits the tickets one address takes online, but not the kiosk's", async () => {
+    const ip = "198.51.100.7";
+    for (let i = 0; i < ONLINE_TICKETS_PER_IP; i++) {
+      expect((await takeOnline({ category: "A", email: `flood-${i}@example.jp` }, ip)).status).toBe(303);
+    }
+    const refused = await takeOnline({ category: "A", email: "flood-last@example.jp" }, ip);
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get("retry-after")).not.toBeNull();
+    expect(await refused.text()).toContain("短い時間に多くの整理券が発行されたため");
+    // Another visitor is not affected.
+    expect((await takeOnline({ category: "A", email: "someone@example.jp" }, "198.51.100.8")).status).toBe(
+      303,
+    );
+    // The kiosk is one device with one address; it stays CSRF-protected and idempotent.
+    const kiosk = await platform.request("http://localhost/queue/shimin-ka/kiosk", {
+      headers: { "x-forwarded-for": ip },
+    });
+    expect(kiosk.headers.get("cache-control")).toBe("no-store");
+    for (let i = 0; i < ONLINE_TICKETS_PER_IP + 2; i++) {
+      const printed = await platform.request(
+        "http://localhost/queue/shimin-ka/kiosk",
+        form(null, { category: "A", _idempotency: `kiosk-flood-${i}` }, { "x-forwarded-for": ip }),
+      );
+      expect(printed.status).toBe(303);
+    }
+    // With a session, a post without the session's CSRF token is refused like anywhere on the site.
+    const crossSite = await platform.request("http://localhost/queue/shimin-ka/kiosk", {
+      method: "POST",
+      headers: { cookie: taro.cookie, "x-forwarded-for": ip },
+      body: new URLSearchParams({ category: "A", _idempotency: "kiosk-forged" }),
+    });
+    expect(crossSite.status).toBe(403);
+  });
+
+  it("keeps a guest's idempotency key to its office and day, and sends no-store on ticket pages", async () => {
+    const other = await makeOffice("idem-other", [["A"]]);
+    const here = await platform.request(
+      "http://localhost/queue/shimin-ka/kiosk",
+      form(null, { category: "A", _idempotency: "shared-key" }),
+    );
+    const there = await platform.request(
+      `http://localhost/queue/${other.office.slug}/kiosk`,
+      form(null, { category: "A", _idempotency: "shared-key" }),
+    );
+    expect(there.status).toBe(303);
+    expect(there.headers.get("location")).not.toBe(here.headers.get("location"));
+    expect(there.headers.get("location")).toMatch(`/queue/${other.office.slug}/kiosk/tickets/`);
+    const repeat = await platform.request(
+      `http://localhost/queue/${other.office.slug}/kiosk`,
+      form(null, { category: "A", _idempotency: "shared-key" }),
+    );
+    expect(repeat.headers.get("location")).toBe(there.headers.get("location"));
+    const printed = await platform.request(`http://localhost${there.headers.get("location")}`);
+    expect(printed.headers.get("cache-control")).toBe("no-store");
+    const token = there.headers.get("location")!.split("/").pop();
+    expect((await platform.request(`http://localhost/queue/t/${token}`)).headers.get("cache-control")).toBe(
+      "no-store",
+    );
+  });
+
+  it("refuses a counter press made on an outdated screen, so a double click finishes nobody unserved", async () => {
+    const setup = await makeOffice("stale", [["A"]]);
+    // Counter staff of 市民課 work this office.
+    const [seeded] = await db().select().from(queueOffices).where(eq(queueOffices.slug, "shimin-ka"));
+    await db()
+      .update(queueOffices)
+      .set({ departmentId: seeded!.departmentId })
+      .where(eq(queueOffices.id, setup.office.id));
+    const [first, second] = [await take(setup, "A"), await take(setup, "A")];
+    const page = await (
+      await platform.request(`http://localhost/staff/queue/${setup.office.slug}`, {
+        headers: { cookie: staffHeaders["cookie"]! },
+      })
+    ).text();
+    const shown = /\/counters\/1\/call-next">[\s\S]*?name="serving" value="([^"]+)"/.exec(page)?.[1];
+    expect(shown).toBe("none");
+    const press = (path: string, lang = "") =>
+      platform.request(`http://localhost/staff/queue/${setup.office.slug}${path}${lang}`, {
+        method: "POST",
+        headers: { cookie: staffHeaders["cookie"]! },
+        body: new URLSearchParams({ _csrf: staffHeaders["x-csrf-token"]!, serving: shown! }),
+      });
+    expect((await press("/counters/1/call-next")).status).toBe(303);
+    // The second click of a double click still says "nobody was being served".
+    const double = await press("/counters/1/call-next");
+    expect(double.status).toBe(409);
+    expect(await double.text()).toContain("画面が古くなっています");
+    const en = await press("/counters/1/complete", "?lang=en");
+    expect(en.status).toBe(409);
+    expect(await en.text()).toContain("The page is out of date");
+    const tickets = await db().select().from(queueTickets).where(eq(queueTickets.officeId, setup.office.id));
+    expect(tickets.find((t) => t.id === first.id)!.status).toBe("called");
+    expect(tickets.find((t) => t.id === second.id)!.status).toBe("waiting");
+    // The operations hold to the same guard: complete, skip and recall of a ticket the screen did not show.
+    const counter = { db: db(), tenantId: tenant.id, setup, counterNumber: 1, actor: staffActor };
+    for (const run of [completeTicket, skipTicket, recallTicket]) {
+      await expect(run({ ...counter, expectedServingId: second.id })).rejects.toMatchObject({ status: 409 });
+    }
+    await expect(callNextTicket({ ...counter, expectedServingId: null })).rejects.toMatchObject({
+      status: 409,
+      slug: "queue-stale-screen",
+    });
+    expect((await completeTicket({ ...counter, expectedServingId: first.id })).id).toBe(first.id);
+    // A form without the field is treated as outdated too.
+    const bare = await platform.request(
+      `http://localhost/staff/queue/${setup.office.slug}/counters/1/call-next`,
+      {
+        method: "POST",
+        headers: { cookie: staffHeaders["cookie"]! },
+        body: new URLSearchParams({ _csrf: staffHeaders["x-csrf-token"]! }),
+      },
+    );
+    expect(bare.status).toBe(409);
+  });
+
+  it("calls by id and puts back only today's tickets", async () => {
+    const setup = await makeOffice("yesterday", [["A"]]);
+    const stale = await take(setup, "A");
+    const skipped = await take(setup, "A");
+    await db().update(queueTickets).set({ status: "skipped" }).where(eq(queueTickets.id, skipped.id));
+    await db()
+      .update(queueTickets)
+      .set({ serviceDate: "2020-01-06" })
+      .where(inArray(queueTickets.id, [stale.id, skipped.id]));
+    await expect(call(setup, 1, stale.id)).rejects.toMatchObject({ status: 409 });
+    await expect(
+      requeueTicket({ db: db(), tenantId: tenant.id, setup, ticketId: skipped.id, actor: staffActor }),
+    ).rejects.toMatchObject({ status: 409 });
+    const after = await db()
+      .select()
+      .from(queueTickets)
+      .where(inArray(queueTickets.id, [stale.id, skipped.id]));
+    expect(after.map((t) => t.status).sort()).toEqual(["skipped", "waiting"]);
+  });
+
+  it("serves its style and live-update script as files the CSP allows, with no inline ones", async () => {
+    const css = await platform.request("http://localhost/assets/queue.css");
+    expect(css.headers.get("content-type")).toContain("text/css");
+    const js = await platform.request("http://localhost/assets/queue-live.js");
+    expect(js.headers.get("content-type")).toContain("text/javascript");
+    const board = await (await platform.request("http://localhost/queue/shimin-ka/board")).text();
+    expect(board).toContain('<script src="/assets/queue-live.js" defer></script>');
+    expect(board).not.toMatch(/<script>|<style>/);
   });
 });

@@ -13,11 +13,14 @@ import { completeTicket } from "./operations/complete-ticket.ts";
 import { recallTicket } from "./operations/recall-ticket.ts";
 import { requeueTicket } from "./operations/requeue-ticket.ts";
 import { skipTicket } from "./operations/skip-ticket.ts";
+import { queueProblems } from "./queue-problems.ts";
 import { queueTickets } from "./schema.ts";
 import { queueStyles } from "./views.ts";
 
 const SLUG = "{[a-z0-9][a-z0-9-]{0,39}}";
-const ID = "{[0-9a-f-]{36}}";
+/** A ticket id as PostgreSQL writes a uuid; anything else is no ticket of ours (404, not a database error). */
+const UUID_PATTERN = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+const ID = `{${UUID_PATTERN}}`;
 
 /** The office, if the member may perform `verb` on it (its department's subtree). */
 async function officeFor(c: Context<AppEnv>, verb: "queue.ticket.read" | "queue.ticket.call") {
@@ -62,6 +65,12 @@ async function counterPage(c: Context<AppEnv>, setup: OfficeSetup, error: Proble
   const categoryOf = (id: string) => setup.categories.find((x) => x.id === id)!;
   const action = (path: string, label: string, extra = html``) =>
     html`<form method="post" action="${base}${path}">${csrfField(c)}${extra}<button type="submit">${label}</button></form>`;
+  // What this screen shows at each counter goes with every counter press, so a press made on an outdated
+  // screen (a double click, a second member's tab) is refused instead of acting on another ticket.
+  const servingField = (counterId: string) => {
+    const row = board.rows.find((r) => r.counter.id === counterId);
+    return html`<input type="hidden" name="serving" value="${row?.ticket?.id ?? "none"}">`;
+  };
   return renderPage(c, {
     title: `${t("queue.staff.title")} - ${named(lang, setup.office)}`,
     status: error?.status ?? 200,
@@ -75,12 +84,12 @@ ${board.rows.map(
 <h2 id="counter-${row.counter.number}-h">${t("queue.counterName", { number: row.counter.number })}</h2>
 <p>${t("queue.staff.serves")}: ${row.counter.categoryIds.map((id) => `${categoryOf(id).prefix} ${named(lang, categoryOf(id))}`).join("、")}</p>
 <p>${t("queue.staff.calling")}: <strong class="queue-number" data-calling>${row.ticket?.displayNumber ?? "—"}</strong></p>
-${action(`/counters/${row.counter.number}/call-next`, t("queue.staff.callNext"))}
+${action(`/counters/${row.counter.number}/call-next`, t("queue.staff.callNext"), servingField(row.counter.id))}
 ${
   row.ticket
-    ? html`${action(`/counters/${row.counter.number}/recall`, t("queue.staff.recall"))}
-${action(`/counters/${row.counter.number}/complete`, t("queue.staff.complete"))}
-${action(`/counters/${row.counter.number}/skip`, t("queue.staff.skip"))}
+    ? html`${action(`/counters/${row.counter.number}/recall`, t("queue.staff.recall"), servingField(row.counter.id))}
+${action(`/counters/${row.counter.number}/complete`, t("queue.staff.complete"), servingField(row.counter.id))}
+${action(`/counters/${row.counter.number}/skip`, t("queue.staff.skip"), servingField(row.counter.id))}
 ${action(`/tickets/${row.ticket.id}/requeue`, t("queue.staff.requeue"))}`
     : ""
 }
@@ -104,7 +113,7 @@ ${setup.counters.map((counter) =>
   action(
     `/tickets/${ticket.id}/call`,
     t("queue.staff.callAt", { number: counter.number, ticket: ticket.displayNumber }),
-    html`<input type="hidden" name="counter" value="${counter.number}">`,
+    html`<input type="hidden" name="counter" value="${counter.number}">${servingField(counter.id)}`,
   ),
 )}</li>`,
       )}</ul>`
@@ -139,18 +148,31 @@ async function act(c: Context<AppEnv>, run: (o: Awaited<ReturnType<typeof office
   return c.redirect(`/staff/queue/${office.setup.office.slug}`, 303);
 }
 
-function counterNumber(c: Context<AppEnv>): number {
-  return Number(c.req.param("counter"));
+const UUID = new RegExp(`^${UUID_PATTERN}$`);
+
+/** The ticket the posting screen showed at the counter: an id, null for "none"; anything else is stale. */
+function shownServing(form: Record<string, unknown>): string | null {
+  const value = form["serving"];
+  if (value === "none") {
+    return null;
+  }
+  if (typeof value === "string" && UUID.test(value)) {
+    return value;
+  }
+  throw queueProblems.staleScreen();
 }
 
-const counterContext = (c: Context<AppEnv>, o: Awaited<ReturnType<typeof officeFor>>) => ({
-  db: c.var.services.database.db,
-  tenantId: c.var.tenant.id,
-  setup: o.setup,
-  counterNumber: counterNumber(c),
-  actor: o.actor,
-  requestId: c.var.requestId,
-});
+async function counterContext(c: Context<AppEnv>, o: Awaited<ReturnType<typeof officeFor>>) {
+  return {
+    db: c.var.services.database.db,
+    tenantId: c.var.tenant.id,
+    setup: o.setup,
+    counterNumber: Number(c.req.param("counter")),
+    expectedServingId: shownServing(await c.req.parseBody()),
+    actor: o.actor,
+    requestId: c.var.requestId,
+  };
+}
 
 /** The counter staff's screens (server-rendered): call, recall, finish, mark absent, put back. */
 export const queueStaffPages = new Hono<AppEnv>()
@@ -160,16 +182,16 @@ export const queueStaffPages = new Hono<AppEnv>()
     return counterPage(c, setup);
   })
   .post(`/staff/queue/:office${SLUG}/counters/:counter{[0-9]{1,2}}/call-next`, (c) =>
-    act(c, (o) => callNextTicket(counterContext(c, o))),
+    act(c, async (o) => callNextTicket(await counterContext(c, o))),
   )
   .post(`/staff/queue/:office${SLUG}/counters/:counter{[0-9]{1,2}}/recall`, (c) =>
-    act(c, (o) => recallTicket(counterContext(c, o))),
+    act(c, async (o) => recallTicket(await counterContext(c, o))),
   )
   .post(`/staff/queue/:office${SLUG}/counters/:counter{[0-9]{1,2}}/complete`, (c) =>
-    act(c, (o) => completeTicket(counterContext(c, o))),
+    act(c, async (o) => completeTicket(await counterContext(c, o))),
   )
   .post(`/staff/queue/:office${SLUG}/counters/:counter{[0-9]{1,2}}/skip`, (c) =>
-    act(c, (o) => skipTicket(counterContext(c, o))),
+    act(c, async (o) => skipTicket(await counterContext(c, o))),
   )
   .post(`/staff/queue/:office${SLUG}/tickets/:id${ID}/call`, async (c) => {
     const form = await c.req.parseBody();
@@ -179,6 +201,7 @@ export const queueStaffPages = new Hono<AppEnv>()
         tenantId: c.var.tenant.id,
         setup: o.setup,
         counterNumber: Number(form["counter"]),
+        expectedServingId: shownServing(form),
         ticketId: c.req.param("id"),
         actor: o.actor,
         requestId: c.var.requestId,

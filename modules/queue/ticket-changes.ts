@@ -13,6 +13,11 @@ export type CounterActionOptions = {
   counterNumber: number;
   actor: Actor;
   requestId?: string | null;
+  /**
+   * The ticket the staff screen showed at this counter (null: none). When given and the counter now serves
+   * another, the press is refused as stale: a double click must not finish a ticket nobody saw.
+   */
+  expectedServingId?: string | null;
 };
 
 export function counterOf(setup: OfficeSetup, counterNumber: number): CounterSetup {
@@ -33,12 +38,24 @@ export async function calledAt(tx: Db, counter: CounterSetup): Promise<QueueTick
   return ticket ?? null;
 }
 
+/** Refuses a press made on a screen that showed another ticket at the counter than it serves now. */
+export function checkServing(
+  o: Pick<CounterActionOptions, "expectedServingId">,
+  serving: QueueTicket | null,
+) {
+  if (o.expectedServingId !== undefined && (serving?.id ?? null) !== o.expectedServingId) {
+    throw queueProblems.staleScreen();
+  }
+}
+
 type Change = {
   /** Audit action, e.g. "queue.ticket.complete". */
   action: string;
   /** Domain event, e.g. "queue.ticket_completed". */
   event: string;
-  set: Partial<Pick<QueueTicket, "status" | "counterId" | "finishedAt">> & { countCall?: boolean };
+  set: Partial<Pick<QueueTicket, "status" | "counterId" | "finishedAt" | "calledNotifiedAt">> & {
+    countCall?: boolean;
+  };
   /** The statuses the ticket must still have: the update is guarded, so a stale page changes nothing. */
   from: readonly TicketStatus[];
 };

@@ -8,7 +8,7 @@ import { loadCounter } from "../counter.ts";
 import { lockAppointment } from "../lock-appointment.ts";
 import { refuse } from "../refusals.ts";
 import { type Appointment, appointments } from "../schema.ts";
-import { releasePlace, takePlace } from "../slot-places.ts";
+import { lockSlots, releasePlace, takePlace } from "../slot-places.ts";
 
 export type RescheduleAppointmentOptions = {
   tx: Db;
@@ -48,6 +48,7 @@ export async function rescheduleAppointment(o: RescheduleAppointmentOptions): Pr
   if (refusal && !(refusal === "outside_window" && !o.residentId)) {
     throw refuse(refusal);
   }
+  await lockSlots(o.tx, { typeId: type.id, startsAts: [appointment.startsAt, o.startsAt] });
   if (
     !(await takePlace(o.tx, {
       tenantId: o.tenant.id,

@@ -1,13 +1,11 @@
-import { and, eq, gte, isNotNull, isNull, lt } from "drizzle-orm";
+import { and, eq, gt, isNotNull, isNull, lte } from "drizzle-orm";
 import { systemActor } from "../../../core/audit/actor.ts";
-import { startOfTokyoDay, tokyoDate } from "../../../core/calendar/business-days.ts";
 import type { Db } from "../../../core/db/database.ts";
 import { recordChange } from "../../../core/events/record-change.ts";
 import { residents } from "../../../core/identity/schema.ts";
 import { ensureTemplate } from "../../../core/notifications/save-template.ts";
 import { sendNotification } from "../../../core/notifications/send-notification.ts";
 import { tenants } from "../../../core/tenancy/schema.ts";
-import { shiftDate } from "../calendar.ts";
 import { appointmentPath, formatSlot, typeName, typePlace } from "../presenters.ts";
 import { appointments, appointmentTypes } from "../schema.ts";
 
@@ -15,34 +13,38 @@ export const REMINDER_TEMPLATE = "appointments.reminder";
 
 const reminderTemplates = {
   ja: {
-    subject: "【((city))】明日のご予約のお知らせ（予約番号 ((reference))）",
-    body: "明日は「((title))」のご予約日です。\n\n日時: ((when))\n場所: ((place))\n予約番号: ((reference))\n\n変更・キャンセルや事前質問の回答はこちらから確認できます。\n((link))",
+    subject: "【((city))】ご予約のお知らせ（予約番号 ((reference))）",
+    body: "「((title))」のご予約が近づいています。\n\n日時: ((when))\n場所: ((place))\n予約番号: ((reference))\n\n変更・キャンセルや事前質問の回答はこちらから確認できます。\n((link))",
   },
   en: {
-    subject: "[((city))] Your appointment tomorrow (reference ((reference)))",
-    body: "This is a reminder of your appointment tomorrow: ((title)).\n\nWhen: ((when))\nWhere: ((place))\nReference: ((reference))\n\nSee or change it here:\n((link))",
+    subject: "[((city))] Your appointment is coming up (reference ((reference)))",
+    body: "This is a reminder of your coming appointment: ((title)).\n\nWhen: ((when))\nWhere: ((place))\nReference: ((reference))\n\nSee or change it here:\n((link))",
   },
 } as const;
 
+/**
+ * How far ahead an appointment is reminded. The job runs hourly, so an appointment booked (or moved) any time
+ * up to its start is still reminded, and one booked days ahead hears about a day and a half before.
+ */
+export const REMINDER_AHEAD_HOURS = 36;
+
 export type SendAppointmentRemindersOptions = {
   db: Db;
-  /** The clock: appointments on the Tokyo day after this instant's are reminded. */
+  /** The clock: appointments starting after this instant and within REMINDER_AHEAD_HOURS are reminded. */
   now: Date;
   /** The site's origin for the link in the message; without it the link is a path. */
   origin?: string | null;
 };
 
 /**
- * Reminds every resident of their appointments tomorrow (Tokyo time), in inbox and email, in their language.
+ * Reminds every resident of their coming appointments not reminded yet, in inbox and email, in their language.
  * Each appointment is claimed by setting reminded_at in the same transaction as its message, so a second run
  * (or two workers at once) sends nothing twice. Phone callers without an account have no address to use.
  */
 export async function sendAppointmentReminders(
   o: SendAppointmentRemindersOptions,
 ): Promise<{ sent: number }> {
-  const tomorrow = shiftDate(tokyoDate(o.now), 1);
-  const from = startOfTokyoDay(tomorrow);
-  const to = startOfTokyoDay(shiftDate(tomorrow, 1));
+  const until = new Date(o.now.getTime() + REMINDER_AHEAD_HOURS * 3_600_000);
   const cities = await o.db.select().from(tenants);
   let sent = 0;
   for (const city of cities) {
@@ -57,8 +59,8 @@ export async function sendAppointmentReminders(
             eq(appointments.status, "booked"),
             isNull(appointments.remindedAt),
             isNotNull(appointments.residentId),
-            gte(appointments.startsAt, from),
-            lt(appointments.startsAt, to),
+            gt(appointments.startsAt, o.now),
+            lte(appointments.startsAt, until),
           ),
         )
         .returning();

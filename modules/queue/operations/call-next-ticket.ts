@@ -2,7 +2,13 @@ import { and, asc, eq, inArray } from "drizzle-orm";
 import { tokyoDate } from "../../../core/calendar/business-days.ts";
 import { queueProblems, sqlState } from "../queue-problems.ts";
 import { type QueueTicket, queueTickets } from "../schema.ts";
-import { type CounterActionOptions, calledAt, changeTicket, counterOf } from "../ticket-changes.ts";
+import {
+  type CounterActionOptions,
+  calledAt,
+  changeTicket,
+  checkServing,
+  counterOf,
+} from "../ticket-changes.ts";
 
 export type CallNextTicketOptions = CounterActionOptions & {
   /** A particular waiting ticket (someone who stepped out and came back) instead of the line's next. */
@@ -43,6 +49,8 @@ async function callOnce(
   const context = { actor: o.actor, requestId: o.requestId ?? null, counterNumber: counter.number };
   return o.db.transaction(async (tx) => {
     const serving = await calledAt(tx, counter);
+    checkServing(o, serving);
+    const today = tokyoDate(o.now ?? new Date());
     const finished = serving
       ? await changeTicket(
           tx,
@@ -60,6 +68,8 @@ async function callOnce(
       eq(queueTickets.tenantId, o.tenantId),
       eq(queueTickets.officeId, o.setup.office.id),
       eq(queueTickets.status, "waiting"),
+      // Only today's line: a ticket left waiting from an earlier day is not called by its id either.
+      eq(queueTickets.serviceDate, today),
     );
     let candidate: QueueTicket | undefined;
     if (o.ticketId) {
@@ -78,13 +88,7 @@ async function callOnce(
       [candidate] = await tx
         .select()
         .from(queueTickets)
-        .where(
-          and(
-            line,
-            eq(queueTickets.serviceDate, tokyoDate(o.now ?? new Date())),
-            inArray(queueTickets.categoryId, counter.categoryIds),
-          ),
-        )
+        .where(and(line, inArray(queueTickets.categoryId, counter.categoryIds)))
         .orderBy(asc(queueTickets.number))
         .limit(1)
         .for("update", { skipLocked: true });

@@ -1,12 +1,19 @@
 import { queueProblems } from "../queue-problems.ts";
 import type { QueueTicket } from "../schema.ts";
-import { type CounterActionOptions, calledAt, changeTicket, counterOf } from "../ticket-changes.ts";
+import {
+  type CounterActionOptions,
+  calledAt,
+  changeTicket,
+  checkServing,
+  counterOf,
+} from "../ticket-changes.ts";
 
 /** The counter has finished with its current ticket (受付完了). */
 export async function completeTicket(o: CounterActionOptions): Promise<QueueTicket> {
   const counter = counterOf(o.setup, o.counterNumber);
   return o.db.transaction(async (tx) => {
     const ticket = await calledAt(tx, counter);
+    checkServing(o, ticket);
     const done = ticket
       ? await changeTicket(
           tx,

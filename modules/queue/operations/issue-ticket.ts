@@ -29,8 +29,15 @@ export type IssueTicketOptions = {
   now?: Date;
 };
 
-/** The ticket an earlier request with the same key made, if any. */
-async function earlierTicket(db: Db, o: IssueTicketOptions): Promise<QueueTicket | null> {
+/**
+ * The ticket an earlier request with the same key made, if any. A resident's key is theirs alone; a guest's
+ * only counts at the same office on the same day, so a key reused elsewhere never returns a stranger's ticket.
+ */
+async function earlierTicket(
+  db: Db,
+  o: IssueTicketOptions,
+  serviceDate: string,
+): Promise<QueueTicket | null> {
   if (!o.idempotencyKey) {
     return null;
   }
@@ -41,7 +48,13 @@ async function earlierTicket(db: Db, o: IssueTicketOptions): Promise<QueueTicket
       and(
         eq(queueTickets.tenantId, o.tenant.id),
         eq(queueTickets.idempotencyKey, o.idempotencyKey),
-        o.residentId ? eq(queueTickets.residentId, o.residentId) : isNull(queueTickets.residentId),
+        o.residentId
+          ? eq(queueTickets.residentId, o.residentId)
+          : and(
+              isNull(queueTickets.residentId),
+              eq(queueTickets.officeId, o.setup.office.id),
+              eq(queueTickets.serviceDate, serviceDate),
+            ),
       ),
     );
   return found ?? null;
@@ -54,11 +67,11 @@ async function earlierTicket(db: Db, o: IssueTicketOptions): Promise<QueueTicket
 export async function issueTicket(
   o: IssueTicketOptions,
 ): Promise<{ ticket: QueueTicket; repeated: boolean }> {
-  const earlier = await earlierTicket(o.db, o);
+  const day = officeDay(o.setup.office, o.tenant.settings, o.now ?? new Date());
+  const earlier = await earlierTicket(o.db, o, day.date);
   if (earlier) {
     return { ticket: earlier, repeated: true };
   }
-  const day = officeDay(o.setup.office, o.tenant.settings, o.now ?? new Date());
   if (!day.open) {
     throw queueProblems.officeClosed(day.reason);
   }
@@ -117,12 +130,13 @@ export async function issueTicket(
     return { ticket, repeated: false };
   } catch (error) {
     if (sqlState(error) === "23505") {
-      // The same key won a race with this request, or the resident already holds a live ticket.
-      const raced = await earlierTicket(o.db, o);
+      // The same key won a race with this request, or the resident (or the guest's address) already holds
+      // a live ticket.
+      const raced = await earlierTicket(o.db, o, day.date);
       if (raced) {
         return { ticket: raced, repeated: true };
       }
-      throw queueProblems.alreadyHolding();
+      throw o.residentId ? queueProblems.alreadyHolding() : queueProblems.emailAlreadyHolding();
     }
     throw error;
   }
