@@ -1,5 +1,10 @@
+import jsQRPackage from "jsqr";
+import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { encodeQr, formatBits, gfMultiply, masks, qrSvg } from "./qr-code.ts";
+
+// jsqr is CommonJS; its types describe the ES default export, which Node puts on `.default` again.
+const jsQR = jsQRPackage.default;
 
 /** Reads the codewords back in the standard's zigzag order, undoing the mask, as a scanner does. */
 function readCodewords(text: string) {
@@ -80,5 +85,21 @@ describe("encodeQr", () => {
     const svg = qrSvg(url, "QR <code>");
     expect(svg).toContain('aria-label="QR &#60;code&#62;"');
     expect(svg).toContain('viewBox="0 0 37 37"');
+  });
+});
+
+describe("qrSvg, read back by an independent decoder (jsQR)", () => {
+  it.each([
+    "123456",
+    "http://localhost:3000/queue/t/abcdefghijklmnopqrstuvwxyz0123456789ABCDEF",
+    "https://kashima.example.jp/my/bookings/0b9f6c3e-1f2a-4c5d-9e8f-123456789abc",
+  ])("decodes %s", async (text) => {
+    const { data, info } = await sharp(Buffer.from(qrSvg(text, "label")), { density: 300 })
+      .resize(400)
+      .flatten({ background: "#fff" })
+      .ensureAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    expect(jsQR(new Uint8ClampedArray(data), info.width, info.height)?.data).toBe(text);
   });
 });
