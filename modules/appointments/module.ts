@@ -19,6 +19,13 @@ export const appointmentsModule = defineModule({
   residentEntries: async () => [
     { href: "/appointments", label: { ja: "窓口の予約", en: "Book a counter appointment" } },
   ],
+  staffPages: [
+    {
+      href: "/staff/appointments",
+      label: { ja: "窓口予約", en: "Appointments" },
+      verb: "appointments.appointment.read",
+    },
+  ],
   permissions: [
     {
       verb: "appointments.appointment.read",

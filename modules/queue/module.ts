@@ -18,6 +18,7 @@ export const queueModule = defineModule({
   api: queueApi,
   subscribers: [notifyTicketHoldersSubscriber],
   residentRecords: queueTicketRecords,
+  staffPages: [{ href: "/staff/queue", label: { ja: "順番待ち", en: "Queue" }, verb: "queue.ticket.read" }],
   permissions: [
     {
       verb: "queue.ticket.read",

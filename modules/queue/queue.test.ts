@@ -419,6 +419,20 @@ describe("pages and isolation", () => {
     expect(badEmail.status).toBe(400);
   });
 
+  it("links the counters from the console's menu and lists only the offices of the member's department", async () => {
+    const me = await platform.request("http://localhost/staff/api/me", { headers: staffHeaders });
+    expect(((await me.json()) as { pages: { href: string }[] }).pages.map((p) => p.href)).toContain(
+      "/staff/queue",
+    );
+    const mine = await platform.request("http://localhost/staff/queue", { headers: staffHeaders });
+    expect(mine.status).toBe(200);
+    expect(await mine.text()).toContain('href="/staff/queue/shimin-ka"');
+    const doro = await platform.signInStaff("doro@tenohira.localhost");
+    const theirs = await platform.request("http://localhost/staff/queue", { headers: doro });
+    expect(theirs.status).toBe(200);
+    expect(await theirs.text()).not.toContain("/staff/queue/shimin-ka");
+  });
+
   it("lets counter staff call, refuses other departments, other cities and the wrong counter", async () => {
     const setup = (await loadOffice(db(), { tenantId: tenant.id, slug: "shimin-ka" }))!;
     const b = await take(setup, "B");

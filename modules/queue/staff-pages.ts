@@ -1,11 +1,11 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { html } from "hono/html";
 import { tokyoDate } from "../../core/calendar/business-days.ts";
 import type { AppEnv } from "../../core/http/app-env.ts";
 import { csrfField, renderPage } from "../../core/http/layout.ts";
-import { authorizeStaffOn, currentStaff } from "../../core/http/middleware.ts";
+import { authorizeStaffOn, authorizeStaffScope, currentStaff } from "../../core/http/middleware.ts";
 import { ProblemError, problems } from "../../core/http/problem.ts";
 import { boardOf, categoryWaits, loadOffice, type OfficeSetup } from "./line.ts";
 import { callNextTicket } from "./operations/call-next-ticket.ts";
@@ -14,7 +14,7 @@ import { recallTicket } from "./operations/recall-ticket.ts";
 import { requeueTicket } from "./operations/requeue-ticket.ts";
 import { skipTicket } from "./operations/skip-ticket.ts";
 import { queueProblems } from "./queue-problems.ts";
-import { queueTickets } from "./schema.ts";
+import { queueOffices, queueTickets } from "./schema.ts";
 import { queueStyles } from "./views.ts";
 
 const SLUG = "{[a-z0-9][a-z0-9-]{0,39}}";
@@ -176,6 +176,35 @@ async function counterContext(c: Context<AppEnv>, o: Awaited<ReturnType<typeof o
 
 /** The counter staff's screens (server-rendered): call, recall, finish, mark absent, put back. */
 export const queueStaffPages = new Hono<AppEnv>()
+  // The offices whose counters this member may see (their department's subtree; all for administrators).
+  .get("/staff/queue", async (c) => {
+    const { t, lang } = c.var;
+    await currentStaff(c);
+    const { scope } = await authorizeStaffScope(c, "queue.ticket.read");
+    const offices = await c.var.services.database.db
+      .select()
+      .from(queueOffices)
+      .where(
+        and(
+          eq(queueOffices.tenantId, c.var.tenant.id),
+          scope.all
+            ? undefined
+            : scope.departmentIds.length > 0
+              ? inArray(queueOffices.departmentId, [...scope.departmentIds])
+              : sql`false`,
+        ),
+      )
+      .orderBy(asc(queueOffices.nameJa));
+    return renderPage(c, {
+      title: t("queue.staff.offices"),
+      body: html`<h1>${t("queue.staff.offices")}</h1>
+${
+  offices.length === 0
+    ? html`<p>${t("queue.staff.noOffices")}</p>`
+    : html`<ul>${offices.map((office) => html`<li><a href="/staff/queue/${office.slug}">${named(lang, office)}</a></li>`)}</ul>`
+}`,
+    });
+  })
   .get(`/staff/queue/:office${SLUG}`, async (c) => {
     const { setup } = await officeFor(c, "queue.ticket.read");
     c.header("cache-control", "no-store");
