@@ -81,7 +81,7 @@ export function buildApp({ services, modules }: BuildAppOptions) {
       {
         requestId: c.var.requestId,
         method: c.req.method,
-        path: c.req.path,
+        path: c.req.path.replace(/^(\/calendar\/)[^/]+(\.ics)$|^(\/queue\/t\/)[^/]+/, "$1$3***$2"), // secret tokens
         status: c.res.status,
         ms: Math.round(seconds * 1000),
       },

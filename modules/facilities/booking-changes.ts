@@ -83,6 +83,44 @@ export async function confirmBookingRow(
   return confirmed!;
 }
 
+/**
+ * Whether a lottery booking still belongs to its round: before the round's first-come time a lapsed or
+ * cancelled award goes back to the lottery as a hold; after it, the slot is freed like any other booking.
+ */
+export function returnsToLottery(booking: Booking, now: Date): boolean {
+  return (
+    booking.source === "lottery" && (booking.lotteryReleaseAt === null || booking.lotteryReleaseAt > now)
+  );
+}
+
+/**
+ * A lottery award lost by its winner (unpaid or cancelled) before the round's first-come time: the slot goes
+ * back to being the lottery's hold, so the round's release opens it, not the winner's cancellation.
+ */
+export async function revertToLotteryHold(
+  tx: Db,
+  booking: Booking,
+  settled: { refundAmount: number | null } = { refundAmount: null },
+): Promise<Booking> {
+  const [reverted] = await tx
+    .update(bookings)
+    .set({
+      status: "held",
+      residentId: null,
+      groupId: null,
+      userCategory: null,
+      fee: 0,
+      confirmBy: null,
+      confirmedAt: null,
+      // Kept so that a late or repeated payment report for the lost award is known to be settled.
+      refundAmount: settled.refundAmount,
+      updatedAt: sql`now()`,
+    })
+    .where(eq(bookings.id, booking.id))
+    .returning();
+  return reverted!;
+}
+
 /** Ends a live booking as cancelled, frees the slot and queues the revocation of its door code. */
 export async function cancelBookingRow(
   tx: Db,
@@ -116,12 +154,17 @@ export async function cancelBookingRow(
     requestId: o.requestId ?? null,
   });
   if (o.booking.status === "confirmed") {
-    await enqueueJob(tx, {
-      job: revokeDigitalKeyJob,
-      payload: { bookingId: o.booking.id },
-      tenantId: o.booking.tenantId,
-      singletonKey: `revoke-${o.booking.id}`,
-    });
+    await enqueueRevokeDigitalKey(tx, o.booking);
   }
   return cancelled!;
+}
+
+/** Queues the revocation of a confirmed booking's door code. */
+export async function enqueueRevokeDigitalKey(tx: Db, booking: Booking): Promise<void> {
+  await enqueueJob(tx, {
+    job: revokeDigitalKeyJob,
+    payload: { bookingId: booking.id },
+    tenantId: booking.tenantId,
+    singletonKey: `revoke-${booking.id}`,
+  });
 }

@@ -35,7 +35,7 @@ describe("fees", () => {
   it("refuses an unknown category rather than guessing a price", () => {
     expect(() =>
       computeFee(rules, { baseFee: 100, userCategory: "vip", date: "2026-01-14", admissionCharged: false }),
-    ).toThrow(/Unknown user category/);
+    ).toThrow(expect.objectContaining({ status: 409, slug: "user_category_not_in_rules" }));
   });
 });
 
@@ -153,6 +153,8 @@ describe("rules are checked data", () => {
 describe("iCalendar", () => {
   it("escapes text and folds long lines at 75 octets without splitting characters", () => {
     expect(escapeText("a,b;c\\d\ne")).toBe("a\\,b\\;c\\\\d\\ne");
+    // A lone CR would end the content line in some readers and let text inject properties.
+    expect(escapeText("a\rSUMMARY:x\r\nb")).toBe("a\\nSUMMARY:x\\nb");
     const folded = foldLine(`SUMMARY:${"市民体育館アリーナ".repeat(6)}`);
     for (const line of folded.split("\r\n")) {
       expect(Buffer.byteLength(line, "utf8")).toBeLessThanOrEqual(75);

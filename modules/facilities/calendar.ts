@@ -6,6 +6,7 @@ import {
   tokyoDate,
   type YearEndClosure,
 } from "../../core/calendar/business-days.ts";
+import { bookingProblems } from "./problems.ts";
 import type { FacilityRules, UnitSchedule } from "./rules.ts";
 
 /** Pure date, slot and money rules of facility booking: no database here, so they are tested table-driven. */
@@ -163,7 +164,8 @@ export type FeeInput = {
 export function computeFee(rules: FacilityRules, input: FeeInput): number {
   const category = rules.userCategories.find((c) => c.code === input.userCategory);
   if (!category) {
-    throw new RangeError(`Unknown user category ${input.userCategory}`);
+    // A category staff removed from the rules while residents or groups still carry it.
+    throw bookingProblems.categoryNotInRules(input.userCategory);
   }
   let amount = input.baseFee * category.feeCoefficient;
   if (isWeekendOrHoliday(input.date)) {

@@ -24,11 +24,14 @@ import {
   releaseLotteryHolds,
   userCategoryOfResident,
 } from "./index.ts";
+import { bookOfficialUse } from "./operations/book-official-use.ts";
 import { cancelBooking } from "./operations/cancel-booking.ts";
+import { confirmPaidBooking } from "./operations/confirm-paid-booking.ts";
 import { createBooking } from "./operations/create-booking.ts";
 import { expireProvisionalBookings } from "./operations/expire-provisional-bookings.ts";
 import { markNoShow } from "./operations/mark-no-show.ts";
 import { readPenaltyStatus } from "./operations/read-penalty-status.ts";
+import { formatDate } from "./present.ts";
 import {
   type Booking,
   bookings,
@@ -37,6 +40,7 @@ import {
   facilityGroups,
   penalties,
   residentCategories,
+  testLockCodes,
 } from "./schema.ts";
 import { insertSampleFacilities } from "./seeds.ts";
 import { tryTestLock } from "./smart-lock.ts";
@@ -300,6 +304,7 @@ describe("the booking API (contract used by the booking-rush bench)", () => {
     await expect(
       createBooking({
         ...options,
+        ...(await slotOf(db(), tenantId, unitId, await openWeekday(db(), tenantId, unitId, 12), "h1500")),
         residentId: alice.residentId,
         actor: { type: "resident", id: alice.residentId },
         groupId: group!.id,
@@ -553,8 +558,9 @@ describe("lottery contract", () => {
       endsAt: s.endsAt,
     }));
     const roundId = crypto.randomUUID();
+    const releaseAt = new Date(Date.now() + 7 * 86_400_000);
     const held = await db().transaction((tx) =>
-      placeLotteryHolds(tx, { tenantId, actor: systemActor, lotteryRoundId: roundId, slots }),
+      placeLotteryHolds(tx, { tenantId, actor: systemActor, lotteryRoundId: roundId, releaseAt, slots }),
     );
     expect(held).toHaveLength(3);
     expect(
@@ -562,7 +568,13 @@ describe("lottery contract", () => {
     ).toEqual(["taken", "taken", "taken"]);
     await expect(
       db().transaction((tx) =>
-        placeLotteryHolds(tx, { tenantId, actor: systemActor, lotteryRoundId: roundId, slots: [slots[0]!] }),
+        placeLotteryHolds(tx, {
+          tenantId,
+          actor: systemActor,
+          lotteryRoundId: roundId,
+          releaseAt,
+          slots: [slots[0]!],
+        }),
       ),
     ).rejects.toMatchObject({ status: 409 });
 
@@ -675,6 +687,19 @@ describe("official use and penalties", () => {
         }),
       });
     expect((await form(staff)).status).toBe(403);
+    const impossible = await platform.request("/staff/facilities/official-use", {
+      method: "POST",
+      headers: { cookie: manager["cookie"]! },
+      body: new URLSearchParams({
+        _csrf: manager["x-csrf-token"]!,
+        unit: body.unitId,
+        date: "2026-02-31",
+        from: "17:00",
+        to: "21:00",
+        purpose: "選挙の開票作業",
+      }),
+    });
+    expect(impossible.status).toBe(400);
     expect((await form(manager)).status).toBe(303);
     await platform.worker.drain();
     expect(await bookingRow(created.booking.id)).toMatchObject({
@@ -939,6 +964,14 @@ describe("resident pages", () => {
     expect(list).toContain("中央公民館");
   });
 
+  it("shows today's week for a week out of range instead of failing", async () => {
+    for (const week of ["9999-12-28", "2026-02-31", "1999-01-01"]) {
+      const page = await platform.request(`/facilities/shimin-taiikukan?week=${week}`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain(formatDate(tokyoDate(new Date()), "ja"));
+    }
+  });
+
   it("sends a signed-out visitor to sign in before the confirmation page", async () => {
     const body = await slotBody("アリーナ A面", 26, "morning");
     const query = new URLSearchParams({ unit: body.unitId, start: body.startsAt, end: body.endsAt });
@@ -988,5 +1021,281 @@ describe("resident pages", () => {
     ).toEqual([]);
     // The genuine form still works.
     expect((await post(bob, form)).status).toBe(303);
+  });
+});
+
+describe("lottery slots stay the lottery's until its first-come time", () => {
+  async function heldSlots(unit: string, offset: number, releaseAt: Date) {
+    const unitId = units[unit]!;
+    const date = await openWeekday(db(), tenantId, unitId, offset);
+    const slots = (await listUnitSlots(db(), { tenantId, unitId, from: date, to: date })).map((s) => ({
+      unitId,
+      startsAt: s.startsAt,
+      endsAt: s.endsAt,
+    }));
+    const held = await db().transaction((tx) =>
+      placeLotteryHolds(tx, {
+        tenantId,
+        actor: systemActor,
+        lotteryRoundId: crypto.randomUUID(),
+        releaseAt,
+        slots,
+      }),
+    );
+    return { unitId, date, held };
+  }
+  const award = (bookingId: string, residentId: string, confirmBy: Date) =>
+    db().transaction((tx) =>
+      awardLotteryHold(tx, { tenantId, actor: systemActor, bookingId, residentId, groupId: null, confirmBy }),
+    );
+  const slotStates = (unitId: string, date: string) =>
+    listUnitSlots(db(), { tenantId, unitId, from: date, to: date }).then((slots) =>
+      slots.map((s) => s.state),
+    );
+
+  it("refuses official use over a hold the round has not released, naming it, and leaves the hold", async () => {
+    const { held } = await heldSlots("アリーナ B面", 50, new Date(Date.now() + 86_400_000));
+    const hold = await bookingRow(held[0]!.bookingId);
+    const refusal = await bookOfficialUse({
+      db: db(),
+      tenantId,
+      actor: systemActor,
+      unitId: hold.unitId,
+      startsAt: hold.startsAt,
+      endsAt: hold.endsAt,
+      purpose: "選挙の開票作業",
+    }).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(ProblemError);
+    expect(refusal).toMatchObject({ status: 409 });
+    const { title } = refusal as ProblemError;
+    expect(title.ja).toContain("抽選");
+    expect(title.ja).toContain(hold.lotteryRoundId);
+    expect(title.en).toContain("lottery");
+    expect((await bookingRow(hold.id)).status).toBe("held");
+    // The draw can still award it.
+    await expect(award(hold.id, alice.residentId, new Date(Date.now() + 3_600_000))).resolves.toMatchObject({
+      bookingId: hold.id,
+    });
+  });
+
+  it("frees an award that lapses after the round released its leftovers (release, then expiry)", async () => {
+    const releaseAt = new Date(Date.now() + 3_600_000);
+    const { unitId, date, held } = await heldSlots("アリーナ B面", 57, releaseAt);
+    const confirmBy = new Date(releaseAt.getTime() + 3_600_000);
+    await award(held[0]!.bookingId, alice.residentId, confirmBy);
+    // The round's release at its first-come time lets go of the holds; the unpaid award is not a hold yet.
+    const released = await db().transaction((tx) =>
+      releaseLotteryHolds(tx, { tenantId, actor: systemActor, bookingIds: held.map((h) => h.bookingId) }),
+    );
+    expect(released).toBe(2);
+    await expireProvisionalBookings({ db: db(), now: new Date(confirmBy.getTime() + 1000) });
+    expect(await bookingRow(held[0]!.bookingId)).toMatchObject({ status: "expired", source: "lottery" });
+    expect(await slotStates(unitId, date)).toEqual(["free", "free", "free"]);
+  });
+
+  it("turns a winner's cancellation before the first-come time back into a hold, refunded by the table", async () => {
+    const { unitId, date, held } = await heldSlots("アリーナ A面", 64, new Date(Date.now() + 86_400_000));
+    const bookingId = held[1]!.bookingId;
+    await award(bookingId, bob.residentId, new Date(Date.now() + 3_600_000));
+    const payments = () =>
+      paymentsOfSubject({
+        db: db(),
+        tenantId,
+        subject: { module: "facilities", type: "facilities_booking", id: bookingId },
+      });
+    const [request] = await payments();
+    await payAtTestProvider(platform, bob, `/payments/${request!.id}`);
+    expect((await bookingRow(bookingId)).status).toBe("confirmed");
+    const { booking, refund } = await cancelBooking({
+      db: db(),
+      tenantId,
+      actor: systemActor,
+      residentId: bob.residentId,
+      bookingId,
+      expectedRefund: null,
+    });
+    expect(refund).toBe(request!.amount);
+    expect(booking).toMatchObject({ status: "held", residentId: null, source: "lottery" });
+    await platform.worker.drain();
+    expect((await payments())[0]!.refundedAmount).toBe(request!.amount);
+    expect((await slotStates(unitId, date))[1]).toBe("taken");
+    // Nobody books it first-come before the release.
+    const slot = await bookingRow(bookingId);
+    const attempt = await postBooking(alice, {
+      unitId,
+      startsAt: slot.startsAt.toISOString(),
+      endsAt: slot.endsAt.toISOString(),
+    });
+    expect(attempt.status).toBe(409);
+    // The release opens it.
+    await db().transaction((tx) =>
+      releaseLotteryHolds(tx, { tenantId, actor: systemActor, bookingIds: [bookingId] }),
+    );
+    expect((await slotStates(unitId, date))[1]).toBe("free");
+  });
+});
+
+describe("payment reports after a cancellation", () => {
+  const paymentOf = async (bookingId: string) =>
+    (
+      await paymentsOfSubject({
+        db: db(),
+        tenantId,
+        subject: { module: "facilities", type: "facilities_booking", id: bookingId },
+      })
+    )[0]!;
+
+  it("keeps the table's refund when the booking is cancelled between payment and confirmation", async () => {
+    const body = await slotBody("会議室1", 9, "h1000");
+    const created = (await (await postBooking(alice, body)).json()) as Created;
+    await payAtTestProvider(platform, alice, created.payPath!, "4242424242424242", false);
+    expect((await bookingRow(created.booking.id)).status).toBe("provisional");
+    const threeDaysBefore = new Date(new Date(body.startsAt).getTime() - 3 * 86_400_000);
+    const { refund } = await cancelBooking({
+      db: db(),
+      tenantId,
+      actor: systemActor,
+      residentId: alice.residentId,
+      bookingId: created.booking.id,
+      expectedRefund: null,
+      now: threeDaysBefore,
+    });
+    expect(refund).toBe(created.booking.fee / 2);
+    // Now the payment's subscriber runs: the cancellation settled the money already.
+    await platform.worker.drain();
+    expect((await paymentOf(created.booking.id)).refundedAmount).toBe(created.booking.fee / 2);
+  });
+
+  it("does nothing when payment_succeeded is delivered again after a normal cancellation", async () => {
+    const body = await slotBody("会議室1", 9, "h1100");
+    const created = (await (await postBooking(alice, body)).json()) as Created;
+    await payAtTestProvider(platform, alice, created.payPath!);
+    const threeDaysBefore = new Date(new Date(body.startsAt).getTime() - 3 * 86_400_000);
+    await cancelBooking({
+      db: db(),
+      tenantId,
+      actor: systemActor,
+      residentId: alice.residentId,
+      bookingId: created.booking.id,
+      expectedRefund: null,
+      now: threeDaysBefore,
+    });
+    await platform.worker.drain();
+    const payment = await paymentOf(created.booking.id);
+    const again = await confirmPaidBooking({
+      db: db(),
+      tenantId,
+      bookingId: created.booking.id,
+      paymentId: payment.id,
+    });
+    expect(again).toBe("unchanged");
+    expect((await paymentOf(created.booking.id)).refundedAmount).toBe(created.booking.fee / 2);
+  });
+
+  it("withdraws a failed payment too, so a cancelled booking cannot be paid afterwards", async () => {
+    const body = await slotBody("会議室1", 10, "h0900");
+    const created = (await (await postBooking(alice, body)).json()) as Created;
+    await payAtTestProvider(platform, alice, created.payPath!, "4000000000000002");
+    expect((await paymentOf(created.booking.id)).state).toBe("failed");
+    await cancelBooking({
+      db: db(),
+      tenantId,
+      actor: systemActor,
+      residentId: alice.residentId,
+      bookingId: created.booking.id,
+      expectedRefund: null,
+    });
+    expect((await paymentOf(created.booking.id)).state).toBe("cancelled");
+  });
+});
+
+describe("penalty suspensions", () => {
+  it("suspends from the penalty that reached the threshold, even when the window's sum falls later", async () => {
+    const residentId = await insertResident(db(), tenantId, "twice-absent@example.jp");
+    const day0 = new Date("2024-01-10T03:00:00Z");
+    const day = (n: number) => new Date(day0.getTime() + n * 86_400_000);
+    for (const n of [0, 80]) {
+      const [booking] = await db()
+        .insert(bookings)
+        .values({
+          tenantId,
+          unitId: units["和室"]!,
+          reference: `RPEN-${n}`,
+          residentId,
+          startsAt: day(n),
+          endsAt: new Date(day(n).getTime() + 3_600_000),
+          status: "confirmed",
+          source: "resident",
+        })
+        .returning();
+      await db()
+        .insert(penalties)
+        .values({
+          tenantId,
+          residentId,
+          bookingId: booking!.id,
+          kind: "no_show",
+          points: 2,
+          createdAt: day(n),
+        });
+    }
+    const status = (n: number) =>
+      readPenaltyStatus({ db: db(), tenantId, residentId, groupId: null, now: day(n) });
+    const until = addDays(tokyoDate(day(80)), 90);
+    expect(await status(79)).toEqual({ points: 2, suspendedUntil: null });
+    expect(await status(80)).toEqual({ points: 4, suspendedUntil: until });
+    expect(await status(100)).toEqual({ points: 2, suspendedUntil: until });
+    expect(await status(170)).toMatchObject({ suspendedUntil: until });
+    expect(await status(171)).toMatchObject({ suspendedUntil: null });
+  });
+});
+
+describe("the test lock's keypad", () => {
+  const tryPin = (unit: string, pin: string) =>
+    platform.request("/facilities/test-lock", {
+      method: "POST",
+      body: new URLSearchParams({ unit, pin, at: "2030-01-01T10:00:00+09:00" }),
+    });
+
+  it("opens for a code valid now, ignores a time sent by the form, and locks out after 10 wrong codes", async () => {
+    const unitId = units["和室"]!;
+    const now = Date.now();
+    await db()
+      .insert(testLockCodes)
+      .values([
+        {
+          tenantId,
+          unitId,
+          pin: "246810",
+          validFrom: new Date(now - 60_000),
+          validUntil: new Date(now + 3_600_000),
+        },
+        {
+          tenantId,
+          unitId,
+          pin: "135790",
+          validFrom: new Date("2030-01-01T00:00:00Z"),
+          validUntil: new Date("2030-01-02T00:00:00Z"),
+        },
+      ]);
+    expect(await (await tryPin(unitId, "246810")).text()).toContain("解錠しました");
+    // A code valid only in 2030 stays shut now, whatever time the form claims.
+    expect(await (await tryPin(unitId, "135790")).text()).not.toContain("解錠しました");
+    for (let i = 0; i < 9; i++) {
+      expect((await tryPin(unitId, String(100000 + i))).status).toBe(200);
+    }
+    const lockedOut = await tryPin(unitId, "246810");
+    expect(lockedOut.status).toBe(429);
+    expect(await lockedOut.text()).not.toContain("解錠しました");
+  });
+
+  it("is not there on an install without the demo city", async () => {
+    platform.services.config.seedDemo = false;
+    try {
+      expect((await platform.request("/facilities/test-lock")).status).toBe(404);
+      expect((await tryPin(units["和室"]!, "123456")).status).toBe(404);
+    } finally {
+      platform.services.config.seedDemo = true;
+    }
   });
 });

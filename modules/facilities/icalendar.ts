@@ -14,7 +14,11 @@ export type CalendarEvent = {
 
 /** §3.3.11: backslash, semicolon and comma are escaped; a newline becomes \n. */
 export function escapeText(value: string): string {
-  return value.replace(/\\/g, "\\\\").replace(/;/g, "\\;").replace(/,/g, "\\,").replace(/\r?\n/g, "\\n");
+  return value
+    .replace(/\\/g, "\\\\")
+    .replace(/;/g, "\\;")
+    .replace(/,/g, "\\,")
+    .replace(/\r\n|\r|\n/g, "\\n");
 }
 
 /** §3.1: lines longer than 75 octets are folded with CRLF and a space, never inside a UTF-8 character. */

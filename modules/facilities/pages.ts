@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { html } from "hono/html";
-import { tokyoDate } from "../../core/calendar/business-days.ts";
+import { isCalendarDate, tokyoDate } from "../../core/calendar/business-days.ts";
 import type { AppEnv } from "../../core/http/app-env.ts";
 import { csrfField, renderPage } from "../../core/http/layout.ts";
 import { ProblemError, problems } from "../../core/http/problem.ts";
@@ -25,7 +25,6 @@ import { bookingProblems } from "./problems.ts";
 import type { Facility, FacilityUnit } from "./schema.ts";
 import { testLockPages } from "./test-lock-pages.ts";
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const SLUG = "{[a-z0-9][a-z0-9-]{0,60}}";
 
 async function facilityBySlug(c: Context<AppEnv>, slug: string) {
@@ -58,7 +57,9 @@ async function facilityPage(c: Context<AppEnv>, slug: string) {
   const unit = units.find((u) => u.id === requestedUnit) ?? units[0];
   const today = tokyoDate(new Date());
   const weekParam = c.req.query("week") ?? "";
-  const week = DATE.test(weekParam) && weekParam >= today ? weekParam : today;
+  // Past weeks are not bookable, and nothing is bookable more than a year ahead: either is shown as today's.
+  const week =
+    isCalendarDate(weekParam) && weekParam >= today && weekParam <= addDays(today, 366) ? weekParam : today;
   const base = `/facilities/${facility.slug}`;
   const unitLinks = html`<nav aria-label="${say(c, "部屋・面", "Rooms and courts")}"><ul class="entry-list">${units.map(
     (u) =>

@@ -42,6 +42,16 @@ export const bookingProblems = {
       },
       { detail: `Suspended until ${until} / ${until}まで利用停止` },
     ),
+  categoryNotInRules: (code: string) =>
+    new ProblemError(
+      409,
+      "user_category_not_in_rules",
+      {
+        ja: "利用区分が現在の使用料の規則にないため、使用料を計算できません。施設の窓口にお問い合わせください",
+        en: "Your user category is no longer in the fee rules, so no fee can be computed. Please contact the facility",
+      },
+      { detail: `User category "${code}" is not in the rules / 利用区分「${code}」が規則にありません` },
+    ),
   notFound: () =>
     new ProblemError(404, "booking_not_found", {
       ja: "予約が見つかりません",

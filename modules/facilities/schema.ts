@@ -26,6 +26,7 @@ export const facilityRules = pgTable("facilities_rules", {
     .primaryKey()
     .references(() => tenants.id),
   rules: jsonb("rules").$type<FacilityRules>().notNull(),
+  /** Set on every change: the parsed rules are cached by it (data.ts). */
   updatedAt: at("updated_at").notNull().defaultNow(),
 });
 
@@ -107,6 +108,8 @@ export const bookings = pgTable("facilities_bookings", {
   status: text("status", { enum: bookingStatuses }).notNull(),
   source: text("source", { enum: bookingSources }).notNull(),
   lotteryRoundId: uuid("lottery_round_id"),
+  /** The round's first-come time: from then on the slot must not go back to the lottery. */
+  lotteryReleaseAt: at("lottery_release_at"),
   userCategory: text("user_category"),
   admissionCharged: boolean("admission_charged").notNull().default(false),
   fee: integer("fee").notNull().default(0),

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { html } from "hono/html";
-import { startOfTokyoDay, tokyoDate } from "../../core/calendar/business-days.ts";
+import { isCalendarDate, startOfTokyoDay, tokyoDate } from "../../core/calendar/business-days.ts";
 import type { AppEnv } from "../../core/http/app-env.ts";
 import { csrfField, renderPage } from "../../core/http/layout.ts";
 import { authorizeStaff } from "../../core/http/middleware.ts";
@@ -15,7 +15,6 @@ import { readPendingGroups } from "./operations/read-pending-groups.ts";
 import { formFields, ID, orProblem, pick, problemNotice, say, UUID } from "./page-kit.ts";
 import { bookingStatusLabels, formatDate, formatSlot } from "./present.ts";
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 const sourceLabels = {
@@ -30,7 +29,7 @@ async function dayPage(c: Context<AppEnv>, view: { problem?: ProblemError; notic
   const db = c.var.services.database.db;
   const tenantId = c.var.tenant.id;
   const dateParam = c.req.query("date") ?? "";
-  const date = DATE.test(dateParam) ? dateParam : tokyoDate(new Date());
+  const date = isCalendarDate(dateParam) ? dateParam : tokyoDate(new Date());
   const units = await listFacilityUnits(db, { tenantId });
   const day = await readDayBookings({ db, tenantId, date });
   const now = new Date();
@@ -104,7 +103,7 @@ export const facilitiesStaffPages = new Hono<AppEnv>()
     const get = await formFields(c);
     if (
       !UUID.test(get("unit")) ||
-      !DATE.test(get("date")) ||
+      !isCalendarDate(get("date")) ||
       !TIME.test(get("from")) ||
       !TIME.test(get("to")) ||
       !get("purpose").trim()

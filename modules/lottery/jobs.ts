@@ -1,6 +1,7 @@
 import { and, asc, eq, lte } from "drizzle-orm";
 import { z } from "zod";
 import { systemActor } from "../../core/audit/actor.ts";
+import { ProblemError } from "../../core/http/problem.ts";
 import { defineJob, type JobContext } from "../../core/jobs/define-job.ts";
 import { releaseLeftovers } from "./operations/release-leftovers.ts";
 import { runRoundDraw } from "./operations/run-draw.ts";
@@ -40,16 +41,25 @@ export const drawDueRoundsJob = defineJob({
   cron: "*/5 * * * *",
   async handle(_payload, context) {
     await forEachDueRound(context, "accepting", rounds.drawAt, (round, now) =>
-      context.services.database.db.transaction((tx) =>
-        runRoundDraw({
-          tx,
-          tenantId: round.tenantId,
-          actor: systemActor,
-          roundId: round.id,
-          now,
-          origin: context.services.config.baseUrl ?? null,
+      context.services.database.db
+        .transaction((tx) =>
+          runRoundDraw({
+            tx,
+            tenantId: round.tenantId,
+            actor: systemActor,
+            roundId: round.id,
+            now,
+            origin: context.services.config.baseUrl ?? null,
+          }),
+        )
+        .catch((error: unknown) => {
+          // Not a failure to retry: the round's dates need staff, so it is logged and left undrawn.
+          if (error instanceof ProblemError && error.slug === "lottery-past-confirm-by") {
+            context.logger.warn({ roundId: round.id }, "lottery round not drawn: its confirm-by has passed");
+            return;
+          }
+          throw error;
         }),
-      ),
     );
   },
 });

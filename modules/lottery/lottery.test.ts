@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { and, count, eq } from "drizzle-orm";
+import { and, count, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemActor } from "../../core/audit/actor.ts";
 import { domainEvents } from "../../core/events/schema.ts";
@@ -15,6 +15,7 @@ import {
 import { type FacilitySlot, listUnitSlots } from "../facilities/index.ts";
 import { drawDueRoundsJob } from "./jobs.ts";
 import { releaseLeftovers } from "./operations/release-leftovers.ts";
+import { runRoundDraw } from "./operations/run-draw.ts";
 import { submitEntry } from "./operations/submit-entry.ts";
 import { type PublishedDraw, replayDraw } from "./published-draw.ts";
 import { entries, slots as lotterySlots, rounds, wins } from "./schema.ts";
@@ -463,5 +464,62 @@ describe("the draw", () => {
     expect(drawn!.status).toBe("drawn");
     expect(replayDraw(drawn!.publishedDraw).ok).toBe(true);
     expect(await db().select().from(wins).where(eq(wins.roundId, due.id))).toHaveLength(1);
+  });
+});
+
+describe("draws that cannot award", () => {
+  it("refuses to draw after the confirm-by deadline, and the job leaves such a round undrawn", async () => {
+    const [slot] = await freeSlots(db(), { tenantId, unitName: "アリーナ B面", count: 1, fromDays: 130 });
+    const late = await createTestRound(db(), { tenantId, slots: [slot!], rules: { choicesPerEntry: 1 } });
+    // The draw was missed until after the winners' deadline (dates keep their order).
+    await db().execute(
+      sql`UPDATE lottery_rounds SET applications_open_at = now() - interval '3 days', applications_close_at = now() - interval '2 days', draw_at = now() - interval '1 day', confirm_by = now() - interval '1 second' WHERE id = ${late.id}`,
+    );
+    await expect(
+      db().transaction((tx) =>
+        runRoundDraw({ tx, tenantId, actor: systemActor, roundId: late.id, now: new Date() }),
+      ),
+    ).rejects.toMatchObject({ status: 409, slug: "lottery-past-confirm-by" });
+    await drawDueRoundsJob.handle(
+      {},
+      { jobId: 0, tenantId: null, attempt: 1, logger: platform.services.logger, services: platform.services },
+    );
+    const [after] = await db().select().from(rounds).where(eq(rounds.id, late.id));
+    expect(after!.status).toBe("accepting");
+  });
+
+  it("draws the rest when one winner's category is no longer in the fee rules, logging why", async () => {
+    const slotsOfRound = await freeSlots(db(), {
+      tenantId,
+      unitName: "アリーナ B面",
+      count: 2,
+      fromDays: 160,
+    });
+    const round = await createTestRound(db(), {
+      tenantId,
+      slots: slotsOfRound,
+      rules: { choicesPerEntry: 1, maxWinsPerApplicant: 1 },
+    });
+    const [first, second] = await slotIdsOf(round.id);
+    const ghost = await platform.signInResident("ghost-category@example.jp");
+    expect((await apply(ghost, round.id, [first!])).status).toBe(303);
+    expect((await apply(taro, round.id, [second!])).status).toBe(303);
+    // Staff later moved the resident to a category the fee rules no longer have.
+    await setUserCategory(db(), { tenantId, residentId: ghost.residentId, userCategory: "retired_category" });
+    await closeApplications(db(), round.id);
+    const { published } = await db().transaction((tx) =>
+      runRoundDraw({ tx, tenantId, actor: systemActor, roundId: round.id, now: new Date() }),
+    );
+    expect(published.winners).toHaveLength(2);
+    const [ghostEntry] = await db()
+      .select()
+      .from(entries)
+      .where(and(eq(entries.roundId, round.id), eq(entries.residentId, ghost.residentId)));
+    expect(published.notAwarded).toEqual([
+      { entry: ghostEntry!.id, slot: first!, reason: expect.stringContaining("fee rules") },
+    ]);
+    const awarded = await db().select().from(wins).where(eq(wins.roundId, round.id));
+    expect(awarded.map((w) => w.slotId)).toEqual([second!]);
+    expect(replayDraw(published).ok).toBe(true);
   });
 });

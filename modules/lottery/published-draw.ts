@@ -52,6 +52,9 @@ export const PublishedDraw = z.object({
     }),
   ),
   winners: z.array(z.object({ entry: z.string(), slot: z.string(), rank: z.number().int() })),
+  /** Wins the facilities module could not turn into a booking (e.g. a user category no longer in the fee
+   *  rules): the draw stands, the slot stays the lottery's hold until the release. Not part of the replay. */
+  notAwarded: z.array(z.object({ entry: z.string(), slot: z.string(), reason: z.string() })).optional(),
 });
 export type PublishedDraw = z.infer<typeof PublishedDraw>;
 

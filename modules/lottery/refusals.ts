@@ -36,6 +36,11 @@ const reasons = {
     "申込期間が終わるまで抽選できません",
     "The draw cannot run before applications close",
   ],
+  past_confirm_by: [
+    409,
+    "当選の確定期限を過ぎているため抽選できません（当選してもすぐに失効します）。日程を見直してください",
+    "The draw cannot run after the confirm-by deadline: every win would lapse at once. Review the dates",
+  ],
   not_drawn: [409, "まだ抽選していません", "This lottery has not been drawn yet"],
   before_first_come: [409, "先着受付の開始時刻前です", "First-come booking has not started yet"],
   already_released: [409, "残りの枠は公開済みです", "The leftover slots have already been released"],

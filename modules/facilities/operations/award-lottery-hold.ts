@@ -69,6 +69,7 @@ export async function awardLotteryHold(
       userCategory,
       fee,
       confirmBy: o.confirmBy,
+      refundAmount: null,
       updatedAt: sql`now()`,
     })
     .where(eq(bookings.id, hold.id))

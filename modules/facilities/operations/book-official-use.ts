@@ -9,8 +9,10 @@ import {
   bookingEventPayload,
   cancelBookingRow,
   newBookingReference,
+  returnsToLottery,
 } from "../booking-changes.ts";
 import { unitWithFacility } from "../data.ts";
+import { formatSlot } from "../present.ts";
 import { bookingProblems, sqlState } from "../problems.ts";
 import { type Booking, bookings, liveBookingStatuses } from "../schema.ts";
 
@@ -63,6 +65,17 @@ export async function bookOfficialUse(
         throw bookingProblems.notChangeable({
           ja: "この時間帯はすでに行政使用で押さえられています",
           en: "This time is already booked for official use",
+        });
+      }
+      const now = new Date();
+      const lotteryHold = overlapping.find((b) => b.status === "held" && returnsToLottery(b, now));
+      if (lotteryHold) {
+        // Cancelling the hold would leave the round's draw unable to award the slot; the round's staff
+        // take the slot out of the lottery first, or official use waits for the first-come release.
+        const slot = (lang: "ja" | "en") => formatSlot(lotteryHold.startsAt, lotteryHold.endsAt, lang);
+        throw bookingProblems.notChangeable({
+          ja: `この時間帯（${slot("ja")}）は抽選の対象枠です（抽選回 ${lotteryHold.lotteryRoundId}）。抽選の残り枠が先着順に開放されるまで行政使用にできません`,
+          en: `This time (${slot("en")}) is held for a lottery (round ${lotteryHold.lotteryRoundId}). Official use must wait until the lottery releases its leftovers first-come`,
         });
       }
       const cancelled: Booking[] = [];

@@ -1,8 +1,17 @@
 import type { Actor } from "../../../core/audit/actor.ts";
 import type { Db } from "../../../core/db/database.ts";
+import { recordChange } from "../../../core/events/record-change.ts";
 import { ProblemError } from "../../../core/http/problem.ts";
 import { cancelPayment, paymentsOfSubject, refundPayment } from "../../payments/index.ts";
-import { BOOKING_SUBJECT, cancelBookingRow, lockBooking } from "../booking-changes.ts";
+import {
+  BOOKING_SUBJECT,
+  bookingEventPayload,
+  cancelBookingRow,
+  enqueueRevokeDigitalKey,
+  lockBooking,
+  returnsToLottery,
+  revertToLotteryHold,
+} from "../booking-changes.ts";
 import { daysBefore, refundAmount } from "../calendar.ts";
 import { rulesOf } from "../data.ts";
 import { bookingProblems } from "../problems.ts";
@@ -24,7 +33,8 @@ export type CancelBookingOptions = {
 /**
  * The resident cancels their booking before it starts. A paid fee is refunded through the payments module
  * by the refund table (days before the use day); an unpaid request is withdrawn. Cancelling later than the
- * rules' lateCancelDaysBefore adds late-cancellation points.
+ * rules' lateCancelDaysBefore adds late-cancellation points. A lottery win cancelled before its round's
+ * first-come time goes back to the lottery as a hold: it must not open first-come ahead of everyone else.
  */
 export async function cancelBooking(o: CancelBookingOptions): Promise<{ booking: Booking; refund: number }> {
   const now = o.now ?? new Date();
@@ -50,7 +60,14 @@ export async function cancelBooking(o: CancelBookingOptions): Promise<{ booking:
         en: "The refund has changed. Check it and cancel again",
       });
     }
-    for (const payment of requested.filter((p) => !p.finished)) {
+    if (requested.some((p) => p.state === "started" || p.state === "submitted")) {
+      throw bookingProblems.notChangeable({
+        ja: "お支払いの手続き中です。手続きが終わってから取り消してください",
+        en: "A payment for this booking is in progress. Cancel once it has finished",
+      });
+    }
+    // Every request not paid is withdrawn, failed attempts too: the resident could restart those.
+    for (const payment of requested.filter((p) => p.state !== "success" && p.state !== "cancelled")) {
       await cancelPayment({ tx, tenantId: o.tenantId, actor: o.actor, paymentId: payment.id });
     }
     if (paid && refund > 0) {
@@ -79,6 +96,32 @@ export async function cancelBooking(o: CancelBookingOptions): Promise<{ booking:
         kind: "late_cancel",
         points: lateCancelPoints,
       });
+    }
+    if (returnsToLottery(booking, now)) {
+      const held = await revertToLotteryHold(tx, booking, { refundAmount: paid ? refund : null });
+      await recordChange(tx, {
+        tenantId: o.tenantId,
+        actor: o.actor,
+        action: "facilities.booking.cancel",
+        resource: { type: "facilities_booking", id: booking.id },
+        before: { status: booking.status, residentId: booking.residentId },
+        after: { status: "held", reason: "resident", refundAmount: paid ? refund : null },
+        event: {
+          name: "facilities.booking_cancelled",
+          // The resident who gave it up, though the hold itself goes back to the lottery.
+          payload: {
+            ...bookingEventPayload(held),
+            residentId: booking.residentId,
+            groupId: booking.groupId,
+            cancelReason: "resident",
+          },
+        },
+        requestId: o.requestId ?? null,
+      });
+      if (booking.status === "confirmed") {
+        await enqueueRevokeDigitalKey(tx, booking);
+      }
+      return { booking: held, refund };
     }
     const cancelled = await cancelBookingRow(tx, {
       booking,

@@ -7,7 +7,8 @@ export type ConfirmPaidBookingOptions = { db: Db; tenantId: string; bookingId: s
 
 /**
  * A booking's fee was paid: the 仮予約 becomes confirmed. Money that arrives for a booking that expired or
- * was cancelled meanwhile (a late success at the provider) is refunded in full, since the slot is gone.
+ * was cancelled meanwhile (a late success at the provider) is refunded in full, since the slot is gone —
+ * unless the cancellation already saw the payment and refunded by the table.
  */
 export async function confirmPaidBooking(
   o: ConfirmPaidBookingOptions,
@@ -18,7 +19,9 @@ export async function confirmPaidBooking(
       await confirmBookingRow(tx, { booking, actor: systemActor });
       return "confirmed";
     }
-    if (booking.status === "confirmed") {
+    if (booking.status === "confirmed" || booking.refundAmount !== null) {
+      // A cancellation that found the payment made settled it by the refund table; refunding the rest here
+      // would bypass the table (and a redelivered report would refund twice).
       return "unchanged";
     }
     const subject = { module: "facilities", type: BOOKING_SUBJECT, id: booking.id };

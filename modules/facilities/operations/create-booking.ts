@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Actor } from "../../../core/audit/actor.ts";
 import { tokyoDate } from "../../../core/calendar/business-days.ts";
 import type { Db } from "../../../core/db/database.ts";
@@ -13,9 +13,10 @@ import {
   newBookingReference,
 } from "../booking-changes.ts";
 import { closedReason, computeFee, findBlock, withinWindow } from "../calendar.ts";
-import { closureCalendarOf, rulesOf, unitWithFacility } from "../data.ts";
+import { bookingContextOf, closureCalendarOf } from "../data.ts";
 import { bookingProblems, sqlState } from "../problems.ts";
-import { type Booking, bookings, facilityGroups } from "../schema.ts";
+import type { FacilityRules } from "../rules.ts";
+import { type Booking, bookings, facilityGroups, liveBookingStatuses } from "../schema.ts";
 import { readPenaltyStatus } from "./read-penalty-status.ts";
 import { userCategoryOfResident } from "./user-category-of-resident.ts";
 
@@ -62,6 +63,23 @@ async function findByKey(db: Db, o: CreateBookingOptions): Promise<Booking | und
   return found;
 }
 
+async function slotIsTaken(db: Db, o: CreateBookingOptions): Promise<boolean> {
+  const [live] = await db
+    .select({ id: bookings.id })
+    .from(bookings)
+    .where(
+      and(
+        eq(bookings.tenantId, o.tenantId),
+        eq(bookings.unitId, o.unitId),
+        inArray(bookings.status, [...liveBookingStatuses]),
+        // "during" is the generated range the no-overlap constraint (and its index) is built on.
+        sql`during && tstzrange(${o.startsAt.toISOString()}::timestamptz, ${o.endsAt.toISOString()}::timestamptz, '[)')`,
+      ),
+    )
+    .limit(1);
+  return live !== undefined;
+}
+
 async function repeatOf(db: Db, booking: Booking): Promise<CreatedBooking> {
   const [latest] = (
     await paymentsOfSubject({
@@ -78,21 +96,28 @@ async function repeatOf(db: Db, booking: Booking): Promise<CreatedBooking> {
  * Checks a resident's request against the unit's blocks, the closures, the booking window and penalties,
  * and computes the fee from the tables. Shared by the confirmation page (quote) and the booking itself.
  */
-export async function quoteBooking(
+export async function quoteBooking(db: Db, o: QuoteOptions): Promise<BookingQuote> {
+  return (await quoteWithRules(db, o)).quote;
+}
+
+type QuoteOptions = Pick<
+  CreateBookingOptions,
+  "tenantId" | "residentId" | "unitId" | "startsAt" | "endsAt" | "groupId" | "admissionCharged" | "now"
+>;
+
+async function quoteWithRules(
   db: Db,
-  o: Pick<
-    CreateBookingOptions,
-    "tenantId" | "residentId" | "unitId" | "startsAt" | "endsAt" | "groupId" | "admissionCharged" | "now"
-  >,
-): Promise<BookingQuote> {
+  o: QuoteOptions,
+): Promise<{ quote: BookingQuote; rules: FacilityRules }> {
   const now = o.now ?? new Date();
-  const { unit, facility } = await unitWithFacility(db, o.tenantId, o.unitId);
+  const { unit, facility, rules, cityYearEndClosure } = await bookingContextOf(db, o.tenantId, o.unitId);
   const block = findBlock(unit.schedule, o.startsAt, o.endsAt);
   if (!block) {
     throw bookingProblems.notABlock();
   }
   const date = tokyoDate(o.startsAt);
-  if (closedReason(await closureCalendarOf(db, facility, { from: date, to: date }), date)) {
+  const closures = await closureCalendarOf(db, facility, { from: date, to: date }, { cityYearEndClosure });
+  if (closedReason(closures, date)) {
     throw bookingProblems.closed();
   }
   let userCategory: string;
@@ -108,7 +133,6 @@ export async function quoteBooking(
   } else {
     userCategory = await userCategoryOfResident(db, o);
   }
-  const rules = await rulesOf(db, o.tenantId);
   const window = withinWindow(rules, userCategory, o.startsAt, now);
   if (window === "past") {
     throw bookingProblems.past();
@@ -123,6 +147,7 @@ export async function quoteBooking(
     residentId: o.residentId,
     groupId: o.groupId,
     now,
+    rules: rules.penalties,
   });
   if (penalty.suspendedUntil) {
     throw bookingProblems.suspended(penalty.suspendedUntil);
@@ -133,7 +158,7 @@ export async function quoteBooking(
     date,
     admissionCharged: o.admissionCharged,
   });
-  return { userCategory, fee, blockLabel: block.label };
+  return { quote: { userCategory, fee, blockLabel: block.label }, rules };
 }
 
 /**
@@ -147,16 +172,20 @@ export async function createBooking(o: CreateBookingOptions): Promise<CreatedBoo
   if (earlier) {
     return repeatOf(db, earlier);
   }
+  // Most attempts in a rush are for a slot already gone: one read on the no-overlap index answers them
+  // without the write transaction. The exclusion constraint still decides the races this read cannot see.
+  if (await slotIsTaken(db, o)) {
+    throw bookingProblems.slotTaken();
+  }
   try {
     return await db.transaction(async (tx) => {
-      const quote = await quoteBooking(tx, o);
+      const { quote, rules } = await quoteWithRules(tx, o);
       if (o.expectedFee != null && o.expectedFee !== quote.fee) {
         throw new ProblemError(409, "fee_changed", {
           ja: "表示した使用料と計算した使用料が一致しません。金額を確認して、もう一度お申し込みください",
           en: "The fee shown does not match the fee table. Check the fee and book again",
         });
       }
-      const rules = await rulesOf(tx, tenantId);
       const now = o.now ?? new Date();
       const provisional = quote.fee > 0;
       const [created] = await tx

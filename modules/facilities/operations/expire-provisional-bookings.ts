@@ -3,15 +3,22 @@ import { systemActor } from "../../../core/audit/actor.ts";
 import type { Db } from "../../../core/db/database.ts";
 import { recordChange } from "../../../core/events/record-change.ts";
 import { cancelPayment, paymentsOfSubject } from "../../payments/index.ts";
-import { BOOKING_SUBJECT, bookingEventPayload, lockBooking } from "../booking-changes.ts";
+import {
+  BOOKING_SUBJECT,
+  bookingEventPayload,
+  lockBooking,
+  returnsToLottery,
+  revertToLotteryHold,
+} from "../booking-changes.ts";
 import { bookings } from "../schema.ts";
 
 export type ExpireProvisionalBookingsOptions = { db: Db; now?: Date; batchSize?: number };
 
 /**
  * Unpaid 仮予約 past their deadline: the payment request is withdrawn and the booking expires, freeing the
- * slot; a lottery award goes back to a lottery hold instead, so the slot stays closed until the lottery
- * releases it. A booking whose payment is at the provider right now is left for a later run (the payments
+ * slot; a lottery award goes back to a lottery hold instead while its round has not reached its first-come
+ * time, so the slot stays closed until the lottery releases it (after that time the award expires like any
+ * booking, since the round's release may already have run). A booking whose payment is at the provider right now is left for a later run (the payments
  * module settles that attempt), and one already paid is left for the payment subscriber to confirm.
  */
 export async function expireProvisionalBookings(o: ExpireProvisionalBookingsOptions): Promise<{
@@ -49,24 +56,16 @@ export async function expireProvisionalBookings(o: ExpireProvisionalBookingsOpti
         for (const payment of requested.filter((p) => p.state !== "cancelled")) {
           await cancelPayment({ tx, tenantId, actor: systemActor, paymentId: payment.id });
         }
-        const backToLottery = booking.source === "lottery";
-        const [changed] = await tx
-          .update(bookings)
-          .set(
-            backToLottery
-              ? {
-                  status: "held",
-                  residentId: null,
-                  groupId: null,
-                  userCategory: null,
-                  fee: 0,
-                  confirmBy: null,
-                  updatedAt: sql`now()`,
-                }
-              : { status: "expired", updatedAt: sql`now()` },
-          )
-          .where(eq(bookings.id, id))
-          .returning();
+        const backToLottery = returnsToLottery(booking, now);
+        const changed = backToLottery
+          ? await revertToLotteryHold(tx, booking)
+          : (
+              await tx
+                .update(bookings)
+                .set({ status: "expired", updatedAt: sql`now()` })
+                .where(eq(bookings.id, id))
+                .returning()
+            )[0];
         await recordChange(tx, {
           tenantId,
           actor: systemActor,

@@ -17,7 +17,14 @@ import { bookings, liveBookingStatuses } from "../schema.ts";
  */
 export async function placeLotteryHolds(
   tx: Db,
-  o: { tenantId: string; actor: Actor; lotteryRoundId: string; slots: FacilitySlot[] },
+  o: {
+    tenantId: string;
+    actor: Actor;
+    lotteryRoundId: string;
+    /** The round's first-come time: after it a lapsed or cancelled award frees the slot instead. */
+    releaseAt: Date;
+    slots: FacilitySlot[];
+  },
 ): Promise<{ slot: FacilitySlot; bookingId: string }[]> {
   const placed: { slot: FacilitySlot; bookingId: string }[] = [];
   for (const slot of o.slots) {
@@ -55,6 +62,7 @@ export async function placeLotteryHolds(
         status: "held",
         source: "lottery",
         lotteryRoundId: o.lotteryRoundId,
+        lotteryReleaseAt: o.releaseAt,
       })
       .returning()
       .catch((error: unknown) => {

@@ -28,7 +28,13 @@ export async function releaseLotteryHolds(
     )
     .for("update");
   for (const booking of holds) {
-    await cancelBookingRow(tx, { booking, actor: o.actor, reason: "lottery_released", refundAmount: null });
+    await cancelBookingRow(tx, {
+      booking,
+      actor: o.actor,
+      reason: "lottery_released",
+      // A winner's cancellation that refunded by the table stays recorded as settled.
+      refundAmount: booking.refundAmount,
+    });
   }
   return holds.length;
 }

@@ -111,6 +111,7 @@ export async function createRound(o: CreateRoundOptions): Promise<Round> {
     tenantId,
     actor: o.actor,
     lotteryRoundId: round!.id,
+    releaseAt: round!.firstComeAt,
     slots: chosen,
   });
   await tx.insert(lotterySlots).values(

@@ -2,6 +2,7 @@ import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Actor } from "../../../core/audit/actor.ts";
 import type { Db } from "../../../core/db/database.ts";
 import { recordChange } from "../../../core/events/record-change.ts";
+import { ProblemError } from "../../../core/http/problem.ts";
 import { awardLotteryHold } from "../../facilities/index.ts";
 import { DRAW_ALGORITHM, runDraw } from "../draw-engine.ts";
 import { notifyEntrant } from "../notify-entrant.ts";
@@ -40,6 +41,9 @@ export async function runRoundDraw(o: RunDrawOptions): Promise<{ round: Round; p
   }
   if (o.now < round.applicationsCloseAt) {
     throw refuse("applications_still_open");
+  }
+  if (o.now >= round.confirmBy) {
+    throw refuse("past_confirm_by");
   }
   const roundSlots = await tx
     .select()
@@ -104,17 +108,32 @@ export async function runRoundDraw(o: RunDrawOptions): Promise<{ round: Round; p
   const slotById = new Map(roundSlots.map((s) => [s.id, s]));
   const entryById = new Map(roundEntries.map((e) => [e.id, e]));
   const wonBy = new Map<string, { slot: LotterySlot; path: string }[]>();
+  const notAwarded: NonNullable<PublishedDraw["notAwarded"]> = [];
   for (const win of result.wins) {
     const slot = slotById.get(win.slot)!;
     const entry = entryById.get(win.entry)!;
-    const awarded = await awardLotteryHold(tx, {
-      tenantId,
-      actor: o.actor,
-      bookingId: slot.bookingId,
-      residentId: entry.residentId,
-      groupId: entry.groupId,
-      confirmBy: round.confirmBy,
-    });
+    // A savepoint: one win the facilities module refuses (its fee cannot be computed) must not undo the draw.
+    const awarded = await tx
+      .transaction((savepoint) =>
+        awardLotteryHold(savepoint, {
+          tenantId,
+          actor: o.actor,
+          bookingId: slot.bookingId,
+          residentId: entry.residentId,
+          groupId: entry.groupId,
+          confirmBy: round.confirmBy,
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!(error instanceof ProblemError)) {
+          throw error;
+        }
+        notAwarded.push({ entry: entry.id, slot: slot.id, reason: `${error.title.en} / ${error.title.ja}` });
+        return null;
+      });
+    if (!awarded) {
+      continue;
+    }
     const [row] = await tx
       .insert(wins)
       .values({
@@ -140,6 +159,9 @@ export async function runRoundDraw(o: RunDrawOptions): Promise<{ round: Round; p
       },
       requestId: o.requestId ?? null,
     });
+  }
+  if (notAwarded.length > 0) {
+    published.notAwarded = notAwarded;
   }
   const [drawn] = await tx
     .update(rounds)
