@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { AppEnv } from "../core/http/app-env.ts";
 import { defineModule } from "../core/module.ts";
 import { createTestPlatform, type TestPlatform } from "../core/testing/test-platform.ts";
@@ -25,6 +25,18 @@ describe("HTTP basics", () => {
     const page = await (await platform.request("/?lang=en")).text();
     expect(page).toContain('<html lang="en">');
     expect(page).toContain("Tenohira City");
+  });
+
+  it("masks the secret of a capability URL (calendar feed, ticket status) in the access log", async () => {
+    const info = vi.spyOn(platform.services.logger, "info");
+    try {
+      await platform.request(`/calendar/${"a".repeat(32)}.ics`);
+      await platform.request(`/queue/t/${"b".repeat(32)}`);
+      const paths = info.mock.calls.map(([fields]) => (fields as { path?: string }).path).filter(Boolean);
+      expect(paths).toEqual(["/calendar/***.ics", "/queue/t/***"]);
+    } finally {
+      info.mockRestore();
+    }
   });
 
   it("answers health and readiness", async () => {

@@ -68,6 +68,13 @@ export function buildApp({ services, modules }: BuildAppOptions) {
   const tenants = createTenantResolver(services.database.db);
 
   app.use(requestId());
+  const secretPaths = modules.flatMap((m) => m.secretPaths ?? []);
+  // Capability URLs (a calendar feed, a ticket's status page) must not end up in the logs.
+  const redactSecrets = (path: string) =>
+    secretPaths.reduce(
+      (masked, pattern) => masked.replace(pattern, (whole, secret: string) => whole.replace(secret, "***")),
+      path,
+    );
   app.use(async function accessLog(c, next) {
     const started = performance.now();
     await next();
@@ -81,7 +88,7 @@ export function buildApp({ services, modules }: BuildAppOptions) {
       {
         requestId: c.var.requestId,
         method: c.req.method,
-        path: c.req.path.replace(/^(\/calendar\/)[^/]+(\.ics)$|^(\/queue\/t\/)[^/]+/, "$1$3***$2"), // secret tokens
+        path: redactSecrets(c.req.path),
         status: c.res.status,
         ms: Math.round(seconds * 1000),
       },

@@ -103,6 +103,11 @@ export type ModuleManifest = {
   openData?: readonly OpenDataExport[];
   messages?: Catalogs;
   residentEntries?(db: Db, tenantId: string): Promise<ResidentEntry[]>;
+  /**
+   * Paths that carry a secret (capability URLs such as a calendar feed): the first capture group is the
+   * secret, masked in the access log.
+   */
+  secretPaths?: readonly RegExp[];
   /** Staff pages the module serves itself, linked from the console's menu. */
   staffPages?: readonly StaffPageLink[];
   /** The resident's own records this module holds, for My page and the data export. */

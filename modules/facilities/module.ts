@@ -22,6 +22,14 @@ export const facilitiesModule = defineModule({
   ],
   jobs: [issueDigitalKeyJob, revokeDigitalKeyJob, expireProvisionalBookingsJob],
   subscribers: [confirmPaidBookings, notifyOfficialUseCancellations],
+  secretPaths: [/^\/calendar\/([^/]+)\.ics$/],
+  staffPages: [
+    {
+      href: "/staff/facilities",
+      label: { ja: "施設予約", en: "Facility bookings" },
+      verb: "facilities.booking.read",
+    },
+  ],
   permissions: [
     {
       verb: "facilities.booking.read",

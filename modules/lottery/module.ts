@@ -22,6 +22,9 @@ export const lotteryModule = defineModule({
   subscribers: [followWonBookings],
   residentRecords: lotteryRecords,
   commands: [verifyDrawCommand],
+  staffPages: [
+    { href: "/staff/lottery", label: { ja: "抽選", en: "Lotteries" }, verb: "lottery.round.read" },
+  ],
   permissions: [
     {
       verb: "lottery.round.read",

@@ -19,6 +19,7 @@ export const queueModule = defineModule({
   subscribers: [notifyTicketHoldersSubscriber],
   residentRecords: queueTicketRecords,
   staffPages: [{ href: "/staff/queue", label: { ja: "順番待ち", en: "Queue" }, verb: "queue.ticket.read" }],
+  secretPaths: [/^\/queue\/t\/([^/]+)/],
   permissions: [
     {
       verb: "queue.ticket.read",
