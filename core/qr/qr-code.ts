@@ -356,8 +356,15 @@ export function encodeQr(text: string): QrMatrix {
   };
 }
 
-/** The code as an SVG image with the standard's four-module quiet zone. */
-export function qrSvg(text: string, label: string): string {
+/**
+ * The code as an SVG image with the standard's four-module quiet zone. `className` lets a page's stylesheet
+ * size it; `size` (CSS pixels) sizes it where no stylesheet does.
+ */
+export function qrSvg(
+  text: string,
+  label: string,
+  { className = "queue-qr", size }: { className?: string; size?: number } = {},
+): string {
   const qr = encodeQr(text);
   let path = "";
   for (let y = 0; y < qr.size; y++) {
@@ -369,5 +376,5 @@ export function qrSvg(text: string, label: string): string {
   }
   const extent = qr.size + 8;
   const escaped = label.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${extent} ${extent}" role="img" aria-label="${escaped}" class="queue-qr" shape-rendering="crispEdges"><rect width="100%" height="100%" fill="#fff"/><path d="${path}" fill="#000"/></svg>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${extent} ${extent}" role="img" aria-label="${escaped}" class="${className}"${size ? ` width="${size}" height="${size}"` : ""} shape-rendering="crispEdges"><rect width="100%" height="100%" fill="#fff"/><path d="${path}" fill="#000"/></svg>`;
 }

@@ -1,5 +1,7 @@
 import { and, eq } from "drizzle-orm";
+import jsQRPackage from "jsqr";
 import type { Browser, Page } from "playwright-core";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   axeViolations,
@@ -104,6 +106,10 @@ describe("facility booking on a phone", () => {
     await expectAccessible(page);
     expect(await page.locator("#booking-status").textContent()).toBe("予約確定");
     expect(await page.locator("#door-pin").textContent()).toBe(key!.pin);
+    // The QR code beside it, as the page draws it, reads back as the same code.
+    const shot = await page.locator("svg.door-qr").screenshot();
+    const { data, info } = await sharp(shot).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    expect(jsQRPackage.default(new Uint8ClampedArray(data), info.width, info.height)?.data).toBe(key!.pin);
     const ics = await page.request.get(`${site}/my/bookings/${booking!.id}/booking.ics`);
     expect(ics.headers()["content-type"]).toContain("text/calendar");
     expect(await ics.text()).toContain(`UID:${booking!.id}@`);

@@ -1,10 +1,11 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
-import { html } from "hono/html";
+import { html, raw } from "hono/html";
 import type { AppEnv } from "../../core/http/app-env.ts";
 import { csrfField, renderPage } from "../../core/http/layout.ts";
 import { ProblemError } from "../../core/http/problem.ts";
 import { requireResident } from "../../core/identity/resident-session.ts";
+import { qrSvg } from "../../core/qr/qr-code.ts";
 import { daysBefore, refundAmount, refundPercent } from "./calendar.ts";
 import { calendarResponse } from "./calendar-pages.ts";
 import { rulesOf } from "./data.ts";
@@ -87,7 +88,9 @@ ${
     ? key && key.status === "issued"
       ? html`<section aria-labelledby="key-heading"><h2 id="key-heading">${say(c, "デジタルキー", "Door code")}</h2>
 <p>${say(c, "入口の鍵の暗証番号です。利用時間の前後15分だけ使えます。", "The door code of the entrance. It works from 15 minutes before to 15 minutes after your booking.")}</p>
-<p class="reference" id="door-pin">${key.pin}</p></section>`
+<p class="reference" id="door-pin">${key.pin}</p>
+<p>${say(c, "QRコードを読み取る鍵では、こちらをかざしてください。", "For a lock with a QR reader, hold up this code.")}</p>
+${raw(qrSvg(key.pin, lang === "ja" ? "暗証番号のQRコード" : "QR code of the door code", { className: "door-qr", size: 160 }))}</section>`
       : html`<p>${say(c, "デジタルキーを発行しています。しばらくしてから再読み込みしてください。", "Your door code is being issued. Reload this page in a moment.")}</p>`
     : ""
 }
