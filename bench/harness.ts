@@ -5,10 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { serve } from "@hono/node-server";
-import pg from "pg";
 import type { Platform } from "../app/platform.ts";
 import { type Database, type Driver, openDatabase } from "../core/db/database.ts";
-import { createPostgresDatabase } from "../core/testing/test-database.ts";
+import { createPostgresDatabase, dropPostgresDatabase } from "../core/testing/test-database.ts";
 import { type PostgresServer, startPostgresServer } from "../scripts/postgres-server.ts";
 
 /** What the throughput benches share: bounded load loops, medians, throwaway databases, a loopback server. */
@@ -84,10 +83,7 @@ export async function openPostgres(log: (message: string) => void): Promise<Targ
     database,
     async cleanup() {
       await database.close().catch(() => undefined);
-      const dropper = new pg.Client({ connectionString: adminUrl });
-      await dropper.connect();
-      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await dropper.end();
+      await dropPostgresDatabase(adminUrl, name);
       server?.stop();
     },
   };

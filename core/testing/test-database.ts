@@ -29,24 +29,29 @@ export async function createTestDatabase(): Promise<{
     url,
     async drop() {
       await database.close();
-      const cleanup = new pg.Client({ connectionString: serverUrl });
-      await cleanup.connect();
-      // pool.end() resolves before the server has seen every connection close; FORCE would then kill
-      // them mid-goodbye and the client would throw 57P01 as an uncaught error. Wait for them first.
-      for (let i = 0; i < 100; i++) {
-        const { rows } = await cleanup.query<{ n: number }>(
-          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1",
-          [name],
-        );
-        if (rows[0]!.n === 0) {
-          break;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await cleanup.end();
+      await dropPostgresDatabase(serverUrl, name);
     },
   };
+}
+
+/** Drops a database once its (already closed) pool's connections have left the server. */
+export async function dropPostgresDatabase(serverUrl: string, name: string): Promise<void> {
+  const cleanup = new pg.Client({ connectionString: serverUrl });
+  await cleanup.connect();
+  // pool.end() resolves before the server has seen every connection close; FORCE would then kill
+  // them mid-goodbye and the client would throw 57P01 as an uncaught error. Wait for them first.
+  for (let i = 0; i < 100; i++) {
+    const { rows } = await cleanup.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1",
+      [name],
+    );
+    if (rows[0]!.n === 0) {
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await cleanup.end();
 }
 
 /** Creates an empty database with a random name on a PostgreSQL server; returns its name and URL. */
