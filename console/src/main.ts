@@ -669,7 +669,9 @@ async function renderDashboard(view: View, push = true): Promise<void> {
         });
         return h("li", {}, link);
       }),
-      ...me.pages.map((page) => h("li", {}, h("a", { href: page.href }, bilingual(page.label.ja, page.label.en)))),
+      ...me.pages.map((page) =>
+        h("li", {}, h("a", { href: page.href }, bilingual(page.label.ja, page.label.en))),
+      ),
     ),
   );
   if (view === "forms") {

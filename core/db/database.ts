@@ -82,13 +82,11 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   const client = await PGlite.create({
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     extensions: { btree_gist },
-  }).catch(
-    (error: Error) => {
-      throw new DatabaseUnavailableError(
-        `the embedded database in ${options.dataDir} could not be opened (${error.message})`,
-      );
-    },
-  );
+  }).catch((error: Error) => {
+    throw new DatabaseUnavailableError(
+      `the embedded database in ${options.dataDir} could not be opened (${error.message})`,
+    );
+  });
   return {
     driver: "pglite",
     pglite: client,
