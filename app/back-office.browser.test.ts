@@ -9,8 +9,13 @@ import { forgetProviders } from "../core/identity/oidc/relying-party.ts";
 import { type StandInProvider, startStandInProvider } from "../core/identity/oidc/stand-in-provider.ts";
 import { departments, identityProviders } from "../core/identity/schema.ts";
 import { tenants } from "../core/tenancy/schema.ts";
-import { axeViolations, launchBrowser, startTestServer, type TestServer } from "../core/testing/browser.ts";
-import { latestSignInCode } from "../core/testing/sign-in-code.ts";
+import {
+  axeViolations,
+  launchBrowser,
+  signInResidentByCode,
+  startTestServer,
+  type TestServer,
+} from "../core/testing/browser.ts";
 import { APPLICATION_SUBJECT } from "../modules/forms/application-case.ts";
 import { applications, forms } from "../modules/forms/schema.ts";
 import { insertPublishedForm } from "../modules/forms/testing.ts";
@@ -96,16 +101,6 @@ async function phone(): Promise<{ context: BrowserContext; page: Page }> {
 
 async function expectAccessible(page: Page) {
   expect(await axeViolations(page), page.url()).toEqual([]);
-}
-
-async function signInResident(page: Page, email: string) {
-  await page.goto(`${site}/sign-in`);
-  await page.getByLabel("メールアドレス").fill(email);
-  await page.getByRole("button", { name: "確認コードを送る" }).click();
-  await page.waitForURL(/\/sign-in\/code/);
-  await page.getByLabel("確認コード（6桁）").fill(await latestSignInCode(db(), email));
-  await page.getByRole("button", { name: "ログイン" }).click();
-  await page.waitForURL(/\/my$/);
 }
 
 /** Presses 次へ進む; if the page refuses the answers, fails with what it said. */
@@ -212,7 +207,7 @@ describe("back office journeys", () => {
   it("a 住民票 request is paid by card, receipted, and processed to 完了", async () => {
     const { context, page } = await phone();
     try {
-      await signInResident(page, "juminhyo-pay@example.jp");
+      await signInResidentByCode(page, { site, db: db(), email: "juminhyo-pay@example.jp" });
       const applicationId = await applyForJuminhyo(page, { login: "heita", kana: "テノ ヘイタ" });
       await payByCard(page);
       const [payment] = await paymentsOfSubject({
@@ -270,7 +265,7 @@ describe("back office journeys", () => {
   it("a returned application is corrected on its pinned version and resubmitted", async () => {
     const { context, page } = await phone();
     try {
-      await signInResident(page, "juminhyo-return@example.jp");
+      await signInResidentByCode(page, { site, db: db(), email: "juminhyo-return@example.jp" });
       const applicationId = await applyForJuminhyo(page, { login: "hanako", kana: "テノ ハナコ" });
       await page.waitForURL(/\/payments\//);
       const opened = await caseOf(applicationId);
@@ -317,7 +312,7 @@ describe("back office journeys", () => {
   it("事後決済: staff set the fee after review, the resident pays, staff refund part of it", async () => {
     const { context, page } = await phone();
     try {
-      await signInResident(page, "copy-request@example.jp");
+      await signInResidentByCode(page, { site, db: db(), email: "copy-request@example.jp" });
       await page.goto(`${site}/forms/copy-request`);
       await page.getByRole("button", { name: "申請を始める" }).click();
       await page.locator('input[name="document"]').fill("令和7年度 道路台帳");

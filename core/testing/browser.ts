@@ -2,6 +2,9 @@ import type { AddressInfo } from "node:net";
 import { AxeBuilder } from "@axe-core/playwright";
 import { serve } from "@hono/node-server";
 import { type Browser, chromium, type Page } from "playwright-core";
+import { expect } from "vitest";
+import type { Db } from "../db/database.ts";
+import { latestSignInCode } from "./sign-in-code.ts";
 import { type CreateTestPlatformOptions, createTestPlatform, type TestPlatform } from "./test-platform.ts";
 
 /** Debian's Chromium package; playwright-core drives it without downloading a browser of its own. */
@@ -66,4 +69,31 @@ export async function axeViolations(page: Page): Promise<string[]> {
   return results.violations.map(
     (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
   );
+}
+
+/**
+ * A resident page as a phone shows it: no axe violations, nothing wider than 360 px and, unless the page
+ * is meant to be enhanced, no script at all (so nothing depends on one).
+ */
+export async function expectPhonePage(page: Page, { scriptFree = true } = {}): Promise<void> {
+  if (scriptFree) {
+    expect(await page.locator("script").count(), page.url()).toBe(0);
+  }
+  expect(await axeViolations(page), page.url()).toEqual([]);
+  const scrollWidth = await page.evaluate(() => document.scrollingElement?.scrollWidth ?? 0);
+  expect(scrollWidth, page.url()).toBeLessThanOrEqual(360);
+}
+
+/** Signs a resident in through the real pages with the code e-mailed to them; ends on My page. */
+export async function signInResidentByCode(
+  page: Page,
+  o: { site: string; db: Db; email: string },
+): Promise<void> {
+  await page.goto(`${o.site}/sign-in`);
+  await page.getByLabel("メールアドレス").fill(o.email);
+  await page.getByRole("button", { name: "確認コードを送る" }).click();
+  await page.waitForURL(/\/sign-in\/code/);
+  await page.getByLabel("確認コード（6桁）").fill(await latestSignInCode(o.db, o.email));
+  await page.getByRole("button", { name: "ログイン" }).click();
+  await page.waitForURL(/\/my$/);
 }
