@@ -12,7 +12,7 @@ import {
 } from "drizzle-orm/pg-core";
 import { actorTypes } from "../audit/schema.ts";
 import { departments, residents, staffAccounts } from "../identity/schema.ts";
-import { tenants } from "../tenancy/schema.ts";
+import { tenantIdColumn } from "../tenancy/schema.ts";
 import { caseStatuses } from "./status.ts";
 
 /** How the application reached the city: online (web, LINE) or entered by staff (counter, paper, phone). */
@@ -39,16 +39,11 @@ export type CaseNextAction = {
   label?: { ja: string; en: string };
 };
 
-const tenantId = () =>
-  uuid("tenant_id")
-    .notNull()
-    .references(() => tenants.id);
-
 /** Per service: its name for the queue's filters and its SLA; a row appears with the service's first case. */
 export const caseServiceSettings = pgTable(
   "case_service_settings",
   {
-    tenantId: tenantId(),
+    tenantId: tenantIdColumn(),
     serviceKey: text("service_key").notNull(),
     titleJa: text("title_ja").notNull(),
     titleEn: text("title_en").notNull(),
@@ -60,7 +55,7 @@ export const caseServiceSettings = pgTable(
 
 export const cases = pgTable("cases", {
   id: uuid("id").primaryKey().defaultRandom(),
-  tenantId: tenantId(),
+  tenantId: tenantIdColumn(),
   /** The module whose thing this case is about, e.g. "forms". */
   module: text("module").notNull(),
   subjectType: text("subject_type").notNull(),
@@ -95,7 +90,7 @@ export type Case = typeof cases.$inferSelect;
 /** The case's history: append-only (a trigger refuses UPDATE and DELETE), ordered by id. */
 export const caseEntries = pgTable("case_entries", {
   id: bigserial("id", { mode: "number" }).primaryKey(),
-  tenantId: tenantId(),
+  tenantId: tenantIdColumn(),
   caseId: uuid("case_id")
     .notNull()
     .references(() => cases.id),
@@ -116,7 +111,7 @@ export type CaseEntryRow = typeof caseEntries.$inferSelect;
 /** The resident's satisfaction with a completed case (1–5), once per case. */
 export const caseRatings = pgTable("case_ratings", {
   id: uuid("id").primaryKey().defaultRandom(),
-  tenantId: tenantId(),
+  tenantId: tenantIdColumn(),
   caseId: uuid("case_id")
     .notNull()
     .unique()

@@ -10,7 +10,7 @@ import {
   timestamp,
   uuid,
 } from "drizzle-orm/pg-core";
-import { tenants } from "../tenancy/schema.ts";
+import { tenantIdColumn, tenants } from "../tenancy/schema.ts";
 import type { AssuranceLevel } from "./assurance.ts";
 
 export const departmentLevels = ["bu", "ka", "kakari"] as const;
@@ -86,10 +86,6 @@ const jsonValue = customType<{ data: unknown; driverData: unknown }>({
   fromDriver: (value) => value,
 });
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => "bytea" });
-const tenantId = () =>
-  uuid("tenant_id")
-    .notNull()
-    .references(() => tenants.id);
 const residentId = () =>
   uuid("resident_id")
     .notNull()
@@ -101,7 +97,7 @@ export type ResidentProvider = (typeof identityProviderKinds)[number];
 export const residentIdentities = pgTable(
   "resident_identities",
   {
-    tenantId: tenantId(),
+    tenantId: tenantIdColumn(),
     residentId: residentId(),
     provider: text("provider", { enum: identityProviderKinds }).notNull(),
     subject: text("subject").notNull(),
@@ -117,7 +113,7 @@ export type AttributeSource = (typeof attributeSources)[number];
 export const residentAttributes = pgTable(
   "resident_attributes",
   {
-    tenantId: tenantId(),
+    tenantId: tenantIdColumn(),
     residentId: residentId(),
     name: text("name").notNull(),
     value: jsonValue("value").notNull(),
@@ -134,7 +130,7 @@ export type ConsentPurpose = (typeof consentPurposes)[number];
 
 export const residentConsents = pgTable("resident_consents", {
   id: uuid("id").primaryKey().defaultRandom(),
-  tenantId: tenantId(),
+  tenantId: tenantIdColumn(),
   residentId: residentId(),
   attribute: text("attribute").notNull(),
   purpose: text("purpose", { enum: consentPurposes }).notNull(),
@@ -144,7 +140,7 @@ export const residentConsents = pgTable("resident_consents", {
 
 export const signInCodes = pgTable("sign_in_codes", {
   id: uuid("id").primaryKey().defaultRandom(),
-  tenantId: tenantId(),
+  tenantId: tenantIdColumn(),
   email: text("email").notNull(),
   flowHash: text("flow_hash").notNull(),
   codeHash: text("code_hash").notNull(),
@@ -156,7 +152,7 @@ export const signInCodes = pgTable("sign_in_codes", {
 
 export const authFlows = pgTable("auth_flows", {
   idHash: text("id_hash").primaryKey(),
-  tenantId: tenantId(),
+  tenantId: tenantIdColumn(),
   kind: text("kind").notNull(),
   data: jsonb("data").$type<Record<string, unknown>>().notNull(),
   expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
@@ -165,7 +161,7 @@ export const authFlows = pgTable("auth_flows", {
 
 export const passkeyCredentials = pgTable("passkey_credentials", {
   id: text("id").primaryKey(),
-  tenantId: tenantId(),
+  tenantId: tenantIdColumn(),
   residentId: residentId(),
   publicKey: bytea("public_key").notNull(),
   counter: bigint("counter", { mode: "number" }).notNull().default(0),
@@ -183,7 +179,7 @@ export type ProviderKind = (typeof providerKinds)[number];
 export const identityProviders = pgTable(
   "identity_providers",
   {
-    tenantId: tenantId(),
+    tenantId: tenantIdColumn(),
     kind: text("kind", { enum: providerKinds }).notNull(),
     issuer: text("issuer").notNull(),
     clientId: text("client_id").notNull(),

@@ -38,3 +38,12 @@ export const tenants = pgTable("tenants", {
 });
 
 export type Tenant = typeof tenants.$inferSelect;
+
+/** The tenant_id column every tenant-owned table starts with. */
+export const tenantIdColumn = () =>
+  uuid("tenant_id")
+    .notNull()
+    .references(() => tenants.id);
+
+/** A point in time, always with its time zone (stored as UTC, shown in Asia/Tokyo). */
+export const timestamptz = (name: string) => timestamp(name, { withTimezone: true });

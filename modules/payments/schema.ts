@@ -1,7 +1,7 @@
-import { bigserial, boolean, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigserial, boolean, integer, jsonb, pgTable, text, uuid } from "drizzle-orm/pg-core";
 import { residents, staffAccounts } from "../../core/identity/schema.ts";
 import { storedFiles } from "../../core/storage/schema.ts";
-import { tenants } from "../../core/tenancy/schema.ts";
+import { tenantIdColumn, timestamptz } from "../../core/tenancy/schema.ts";
 import {
   type PaymentState,
   paymentStates,
@@ -12,26 +12,20 @@ import {
 export const providerNames = ["test", "fincode"] as const;
 export type ProviderName = (typeof providerNames)[number];
 
-const tenantId = () =>
-  uuid("tenant_id")
-    .notNull()
-    .references(() => tenants.id);
-const at = (name: string) => timestamp(name, { withTimezone: true });
-
 export const providerAccounts = pgTable("payments_provider_accounts", {
   id: uuid("id").primaryKey().defaultRandom(),
-  tenantId: tenantId(),
+  tenantId: tenantIdColumn(),
   provider: text("provider", { enum: providerNames }).notNull(),
   settings: jsonb("settings").$type<Record<string, unknown>>().notNull().default({}),
   webhookSecret: text("webhook_secret").notNull(),
   isDefault: boolean("is_default").notNull().default(false),
-  createdAt: at("created_at").notNull().defaultNow(),
+  createdAt: timestamptz("created_at").notNull().defaultNow(),
 });
 export type ProviderAccount = typeof providerAccounts.$inferSelect;
 
 export const payments = pgTable("payments_payments", {
   id: uuid("id").primaryKey().defaultRandom(),
-  tenantId: tenantId(),
+  tenantId: tenantIdColumn(),
   subjectModule: text("subject_module").notNull(),
   subjectType: text("subject_type").notNull(),
   subjectId: text("subject_id").notNull(),
@@ -58,19 +52,19 @@ export const payments = pgTable("payments_payments", {
   finished: boolean("finished").notNull().default(false),
   failureCode: text("failure_code"),
   failureMessage: text("failure_message"),
-  expiresAt: at("expires_at"),
-  succeededAt: at("succeeded_at"),
+  expiresAt: timestamptz("expires_at"),
+  succeededAt: timestamptz("succeeded_at"),
   refundedAmount: integer("refunded_amount").notNull().default(0),
   receiptFileId: uuid("receipt_file_id").references(() => storedFiles.id),
-  createdAt: at("created_at").notNull().defaultNow(),
-  updatedAt: at("updated_at").notNull().defaultNow(),
+  createdAt: timestamptz("created_at").notNull().defaultNow(),
+  updatedAt: timestamptz("updated_at").notNull().defaultNow(),
 });
 /** A payment as stored: the amount is always read from here, never from a request. */
 export type Payment = typeof payments.$inferSelect;
 
 export const attempts = pgTable("payments_attempts", {
   id: uuid("id").primaryKey().defaultRandom(),
-  tenantId: tenantId(),
+  tenantId: tenantIdColumn(),
   paymentId: uuid("payment_id").notNull(),
   attempt: integer("attempt").notNull(),
   provider: text("provider", { enum: providerNames }).notNull(),
@@ -78,19 +72,19 @@ export const attempts = pgTable("payments_attempts", {
   nextUrl: text("next_url").notNull(),
   idempotencyKey: text("idempotency_key").notNull(),
   requestHash: text("request_hash").notNull(),
-  createdAt: at("created_at").notNull().defaultNow(),
+  createdAt: timestamptz("created_at").notNull().defaultNow(),
 });
 
 export const transitions = pgTable("payments_transitions", {
   id: bigserial("id", { mode: "number" }).primaryKey(),
-  tenantId: tenantId(),
+  tenantId: tenantIdColumn(),
   paymentId: uuid("payment_id").notNull(),
   fromState: text("from_state", { enum: paymentStates }).$type<PaymentState>().notNull(),
   toState: text("to_state", { enum: paymentStates }).$type<PaymentState>().notNull(),
   source: text("source", { enum: transitionSources }).$type<TransitionSource>().notNull(),
   providerPaymentId: text("provider_payment_id"),
   providerEventId: text("provider_event_id"),
-  at: at("at").notNull().defaultNow(),
+  at: timestamptz("at").notNull().defaultNow(),
 });
 export type Transition = typeof transitions.$inferSelect;
 
@@ -99,7 +93,7 @@ export type RefundState = (typeof refundStates)[number];
 
 export const refunds = pgTable("payments_refunds", {
   id: uuid("id").primaryKey().defaultRandom(),
-  tenantId: tenantId(),
+  tenantId: tenantIdColumn(),
   paymentId: uuid("payment_id").notNull(),
   providerPaymentId: text("provider_payment_id").notNull(),
   duplicate: boolean("duplicate").notNull().default(false),
@@ -110,8 +104,8 @@ export const refunds = pgTable("payments_refunds", {
   createdBy: uuid("created_by").references(() => staffAccounts.id),
   idempotencyKey: text("idempotency_key").notNull(),
   errorMessage: text("error_message"),
-  createdAt: at("created_at").notNull().defaultNow(),
-  updatedAt: at("updated_at").notNull().defaultNow(),
+  createdAt: timestamptz("created_at").notNull().defaultNow(),
+  updatedAt: timestamptz("updated_at").notNull().defaultNow(),
 });
 export type Refund = typeof refunds.$inferSelect;
 
@@ -120,7 +114,7 @@ export type WebhookOutcome = (typeof webhookOutcomes)[number];
 
 export const webhookEvents = pgTable("payments_webhook_events", {
   id: bigserial("id", { mode: "number" }).primaryKey(),
-  tenantId: tenantId(),
+  tenantId: tenantIdColumn(),
   provider: text("provider", { enum: providerNames }).notNull(),
   providerEventId: text("provider_event_id"),
   signatureValid: boolean("signature_valid").notNull(),
@@ -128,7 +122,7 @@ export const webhookEvents = pgTable("payments_webhook_events", {
   paymentId: uuid("payment_id"),
   detail: text("detail"),
   payload: text("payload").notNull(),
-  receivedAt: at("received_at").notNull().defaultNow(),
+  receivedAt: timestamptz("received_at").notNull().defaultNow(),
 });
 export type WebhookEventRow = typeof webhookEvents.$inferSelect;
 
@@ -144,7 +138,7 @@ export type TestProviderState = (typeof testProviderStates)[number];
 
 export const testProviderPayments = pgTable("payments_test_provider_payments", {
   id: uuid("id").primaryKey().defaultRandom(),
-  tenantId: tenantId(),
+  tenantId: tenantIdColumn(),
   idempotencyKey: text("idempotency_key").notNull(),
   requestHash: text("request_hash").notNull(),
   amount: integer("amount").notNull(),
@@ -157,19 +151,19 @@ export const testProviderPayments = pgTable("payments_test_provider_payments", {
   failureMessage: text("failure_message"),
   cardLast4: text("card_last4"),
   refundedAmount: integer("refunded_amount").notNull().default(0),
-  expiresAt: at("expires_at").notNull(),
-  createdAt: at("created_at").notNull().defaultNow(),
-  updatedAt: at("updated_at").notNull().defaultNow(),
+  expiresAt: timestamptz("expires_at").notNull(),
+  createdAt: timestamptz("created_at").notNull().defaultNow(),
+  updatedAt: timestamptz("updated_at").notNull().defaultNow(),
 });
 export type TestProviderPayment = typeof testProviderPayments.$inferSelect;
 
 export const testProviderRefunds = pgTable("payments_test_provider_refunds", {
   id: uuid("id").primaryKey().defaultRandom(),
-  tenantId: tenantId(),
+  tenantId: tenantIdColumn(),
   testPaymentId: uuid("test_payment_id")
     .notNull()
     .references(() => testProviderPayments.id),
   amount: integer("amount").notNull(),
   idempotencyKey: text("idempotency_key").notNull(),
-  createdAt: at("created_at").notNull().defaultNow(),
+  createdAt: timestamptz("created_at").notNull().defaultNow(),
 });
