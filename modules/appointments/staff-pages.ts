@@ -24,6 +24,8 @@ import {
   type PageInput,
   renderFormQuestions,
 } from "../forms/index.ts";
+import { label } from "./admin/labels.ts";
+import { TYPE_MANAGE } from "./admin-pages.ts";
 import { isOpenDay, shiftDate, slotsOfDay } from "./calendar.ts";
 import { type Counter, loadCounter } from "./counter.ts";
 import { bookAppointment } from "./operations/book-appointment.ts";
@@ -219,7 +221,7 @@ export const appointmentsStaffPages = new Hono<AppEnv>()
   .get("/staff/appointments", async (c) => {
     const { t, lang } = c.var;
     await currentStaff(c);
-    const { scope } = await authorizeStaffScope(c, READ);
+    const { staff, scope } = await authorizeStaffScope(c, READ);
     const types = await c.var.services.database.db
       .select()
       .from(appointmentTypes)
@@ -235,11 +237,20 @@ export const appointmentsStaffPages = new Hono<AppEnv>()
       )
       .orderBy(asc(appointmentTypes.nameJa));
     const today = tokyoDate(new Date());
+    const canSetUp = c.var.policy.can(staff.role, TYPE_MANAGE);
     return renderPage(c, {
       title: t("appointments.staff.title"),
       body: html`<h1>${t("appointments.staff.title")}</h1>
+${canSetUp ? html`<p><a class="button" href="/staff/appointments/types/new">${label("newType", lang)}</a></p>` : ""}
 <h2>${t("appointments.staff.types")}</h2>
-<ul>${types.map((type) => html`<li><a href="${dayViewPath(type.id, today)}">${typeName(type, lang)}</a></li>`)}</ul>`,
+<ul>${types.map(
+        (type) =>
+          html`<li><a href="${dayViewPath(type.id, today)}">${typeName(type, lang)}</a>${
+            canSetUp && (scope.all || scope.departmentIds.includes(type.departmentId))
+              ? html` ｜ <a href="/staff/appointments/types/${type.id}/settings">${label("settingsTitle", lang, { name: typeName(type, lang) })}</a>`
+              : ""
+          }</li>`,
+      )}</ul>`,
     });
   })
   .get(`/staff/appointments/types/:id${ID}`, async (c) => {

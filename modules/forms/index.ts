@@ -220,3 +220,20 @@ export async function seedPublishedForm(
   });
   return { formId };
 }
+
+/** The city's published forms (slug and title), for another module to offer as a choice, e.g. pre-questions. */
+export async function listPublishedForms(
+  db: Db,
+  o: { tenantId: string },
+): Promise<{ slug: string; title: { ja: string; en: string } }[]> {
+  const rows = await db
+    .select({ slug: forms.slug, definition: formVersions.definition })
+    .from(forms)
+    .innerJoin(formVersions, eq(formVersions.id, forms.currentVersionId))
+    .where(and(eq(forms.tenantId, o.tenantId), eq(forms.status, "published")))
+    .orderBy(forms.slug);
+  return rows.map((row) => {
+    const { title } = FormDefinition.parse(row.definition);
+    return { slug: row.slug, title: { ja: title.ja, en: title.en ?? title.ja } };
+  });
+}
