@@ -86,7 +86,10 @@ describe("a lottery from applications to published draw log to leftovers first-c
   it("draws among residents, publishes a verifiable log, and opens the leftovers first-come", async () => {
     // Staff create the round over three arena evenings, through their pages.
     const staff = await signInStaff("manager@tenohira.localhost");
+    await staff.goto(`${server.baseUrl}/staff/lottery`);
+    expect(await axeViolations(staff), staff.url()).toEqual([]);
     await staff.goto(`${server.baseUrl}/staff/lottery/new`);
+    expect(await axeViolations(staff), staff.url()).toEqual([]);
     await staff.getByLabel("室場").selectOption({ label: "市民体育館 アリーナ B面" });
     await staff.getByLabel("開始日").fill(new Date(Date.now() + 20 * DAY).toISOString().slice(0, 10));
     await staff.getByLabel("終了日").fill(new Date(Date.now() + 40 * DAY).toISOString().slice(0, 10));
@@ -106,6 +109,7 @@ describe("a lottery from applications to published draw log to leftovers first-c
     await staff.getByLabel("希望の数").fill("2");
     await staff.getByRole("button", { name: "抽選を作成し、枠を確保する" }).click();
     await staff.waitForURL(/\/staff\/lottery\/[0-9a-f-]{36}$/);
+    expect(await axeViolations(staff), staff.url()).toEqual([]);
     const roundId = staff.url().split("/").at(-1)!;
     const roundSlots = (await db().select().from(slots).where(eq(slots.roundId, roundId))).sort(
       (a, b) => a.startsAt.getTime() - b.startsAt.getTime(),
@@ -164,6 +168,7 @@ describe("a lottery from applications to published draw log to leftovers first-c
     await staff.getByRole("button", { name: "抽選を実行する" }).click();
     await staff.getByText("抽選を実行しました。").waitFor();
     expect(await staff.getByRole("button", { name: "抽選を実行する" }).count()).toBe(0);
+    expect(await axeViolations(staff), staff.url()).toEqual([]);
 
     // The public record: the seed, its hash (the one shown before the draw), the log; and it replays.
     const { context: anyone, page: record } = await phone("en-GB");
@@ -191,6 +196,26 @@ describe("a lottery from applications to published draw log to leftovers first-c
     await page.waitForURL(new RegExp(`${taroWin!.bookingPath}$`));
     const inbox = await db().select().from(notifications).where(eq(notifications.reference, taroEntry!.id));
     expect(inbox.map((n) => n.channel).sort()).toEqual(["email", "inbox"]);
+
+    // The winner pays through the payments test provider; the round's staff page shows the win confirmed.
+    await expectAccessible(page);
+    await page.getByRole("link", { name: "使用料を支払う" }).click();
+    await page.waitForURL(/\/payments\/[0-9a-f-]{36}$/);
+    await expectAccessible(page);
+    await page.locator('form[action$="/start"] button').click();
+    await page.waitForURL(/\/payments\/test-provider\/pay\//);
+    await page.locator("#f-card").fill("4242 4242 4242 4242");
+    await page.locator('button[value="pay"]').click();
+    await page.waitForURL(/\/return$/);
+    await expect
+      .poll(async () => (await db().select().from(wins).where(eq(wins.id, taroWin!.id)))[0]!.status, {
+        timeout: 20_000,
+      })
+      .toBe("confirmed");
+    await staff.reload();
+    const results = staff.locator("#lottery-results li", { hasText: taroEntry!.id });
+    expect(await results.textContent()).toContain("確定・支払済み");
+    expect(await axeViolations(staff), staff.url()).toEqual([]);
     await context.close();
 
     // Until first-come time the leftover stays held; at that time the release opens it to everyone.
@@ -221,4 +246,75 @@ describe("a lottery from applications to published draw log to leftovers first-c
     expect(((await booked.json()) as { booking: { unitId: string } }).booking.unitId).toBe(leftover.unitId);
     await staff.context().close();
   }, 180_000);
+});
+
+/** Presses Tab until the element matching the selector has the focus, as a keyboard user would. */
+async function tabTo(page: Page, selector: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) {
+      return;
+    }
+    await page.keyboard.press("Tab");
+  }
+  throw new Error(`Tab never reached ${selector}`);
+}
+
+describe("the lottery staff pages", () => {
+  it("create a round with the keyboard alone, and pass an axe check", async () => {
+    const staff = await signInStaff("staff@tenohira.localhost");
+    await staff.goto(`${server.baseUrl}/staff/lottery`);
+    expect(await axeViolations(staff), staff.url()).toEqual([]);
+    await tabTo(staff, 'a[href="/staff/lottery/new"]');
+    await staff.keyboard.press("Enter");
+    await staff.waitForURL(/\/staff\/lottery\/new/);
+    expect(await axeViolations(staff), staff.url()).toEqual([]);
+    // The unit: 中央公民館 会議室1 is chosen by typing in the focused list, then the slots are shown.
+    await tabTo(staff, "#f-unitId");
+    const units = await staff.locator("#f-unitId option").allTextContents();
+    const target = units.findIndex((name) => name.includes("和室"));
+    const current = await staff.locator("#f-unitId").evaluate((e) => (e as HTMLSelectElement).selectedIndex);
+    for (let i = current; i < target; i++) {
+      await staff.keyboard.press("ArrowDown");
+    }
+    expect(await staff.locator("#f-unitId option:checked").textContent()).toContain("和室");
+    await tabTo(staff, 'button[type="submit"]');
+    await staff.keyboard.press("Enter");
+    await staff.locator('input[name="slot"]').first().waitFor();
+    expect(await axeViolations(staff), staff.url()).toEqual([]);
+    await tabTo(staff, 'input[name="slot"]:not([disabled])');
+    await staff.keyboard.press("Space");
+    await tabTo(staff, "#f-titleJa");
+    await staff.keyboard.type("和室 キーボード抽選");
+    await tabTo(staff, "#f-titleEn");
+    await staff.keyboard.type("Japanese room keyboard lottery");
+    await tabTo(staff, "#f-choices");
+    await staff.keyboard.press("Control+A");
+    await staff.keyboard.type("1");
+    await tabTo(staff, "#f-promotionDays");
+    await staff.keyboard.press("Control+A");
+    await staff.keyboard.type("0");
+    await tabTo(staff, 'form[action="/staff/lottery"] button[type="submit"]');
+    await staff.keyboard.press("Enter");
+    // A bad setting is re-rendered with what was typed and a reason in both senses of the rule.
+    await staff.locator(".error-summary").waitFor();
+    expect(await staff.locator(".error-summary").textContent()).toContain("繰り上げ当選の確定日数");
+    expect(await staff.locator("#f-titleJa").inputValue()).toBe("和室 キーボード抽選");
+    expect(await axeViolations(staff), staff.url()).toEqual([]);
+    await tabTo(staff, "#f-promotionDays");
+    await staff.keyboard.press("Control+A");
+    await staff.keyboard.type("4");
+    await tabTo(staff, 'form[action="/staff/lottery"] button[type="submit"]');
+    await staff.keyboard.press("Enter");
+    await staff.waitForURL(/\/staff\/lottery\/[0-9a-f-]{36}$/);
+    const roundId = staff.url().split("/").at(-1)!;
+    const [round] = await db().select().from(rounds).where(eq(rounds.id, roundId));
+    expect(round).toMatchObject({
+      titleJa: "和室 キーボード抽選",
+      choicesPerEntry: 1,
+      promotionConfirmDays: 4,
+    });
+    expect(await db().select().from(slots).where(eq(slots.roundId, roundId))).toHaveLength(1);
+    expect(await axeViolations(staff), staff.url()).toEqual([]);
+    await staff.context().close();
+  }, 90_000);
 });

@@ -145,6 +145,7 @@ describe("a lottery round", () => {
         maxEntries: "4",
         maxWins: "1",
         choices: "1",
+        promotionDays: "3",
         tiers: "resident\nnon_resident",
       });
     const refused = await platform.request("/staff/lottery", {

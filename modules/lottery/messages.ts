@@ -71,6 +71,22 @@ export const lotteryMessages: Catalogs = {
     "lottery.draw.verify":
       "誰でも同じ結果になるか確かめられます：JSON をダウンロードし、tenohira のソースで「npm run tenohira -- lottery verify 抽選記録.json」を実行してください。",
     "lottery.draw.json": "抽選の記録（JSON）をダウンロード",
+    "lottery.promotions.link": "繰り上げ当選の記録を見る",
+    "lottery.promotions.title": "繰り上げ当選の記録",
+    "lottery.promotions.intro":
+      "確定期限までに支払われなかった、または辞退された当選枠は、先着受付の開始前であれば、その枠を希望して落選した申込に抽選の手順の順（優先順位・希望順位・順番）で繰り上げます。当選数の上限に達した申込（辞退・失効した分も数えます）と、すでにその枠を提示された申込は除きます。この記録は追記のみで、書き換えられません。",
+    "lottery.promotions.verify":
+      "抽選の記録と合わせて確かめられます：「npm run tenohira -- lottery verify 抽選記録.json 繰り上げ記録.json」",
+    "lottery.promotions.json": "繰り上げ当選の記録（JSON）をダウンロード",
+    "lottery.promotions.none": "繰り上げ当選はまだありません。",
+    "lottery.promotions.expired": "期限切れ",
+    "lottery.promotions.cancelled": "辞退",
+    "lottery.promotions.entry": "{seq}. {at}　{slot}：申込 {vacated} の当選が{reason}となり、{next}",
+    "lottery.promotions.promoted":
+      "手順 {step} で落選した申込 {entry} が繰り上げ当選（確定期限 {confirmBy}）",
+    "lottery.promotions.nobody": "繰り上げる申込が残っていないため、先着受付の開始まで確保されます",
+    "lottery.promotions.passedOver": "申込 {entry}（手順 {step}）は割り当てできず次へ：{reason}",
+    "lottery.staff.promotionDays": "繰り上げ当選の確定・支払期限（日数）",
     "lottery.draw.entries": "申込（氏名なし）",
     "lottery.draw.log": "全手順",
     "lottery.draw.winners": "当選",
@@ -115,6 +131,7 @@ export const lotteryMessages: Catalogs = {
     "lottery.staff.winStatus.awarded": "当選（未確定）",
     "lottery.staff.winStatus.confirmed": "確定・支払済み",
     "lottery.staff.winStatus.forfeited": "取消（期限切れ等）",
+    "lottery.staff.promotions": "繰り上げ当選",
     "lottery.staff.released": "{count}枠を先着受付に公開しました。",
     "lottery.staff.drawn": "抽選を実行しました。",
   },
@@ -190,6 +207,22 @@ export const lotteryMessages: Catalogs = {
     "lottery.draw.verify":
       "Anyone can check the result: download the JSON and run “npm run tenohira -- lottery verify draw.json” in tenohira's source.",
     "lottery.draw.json": "Download the record (JSON)",
+    "lottery.promotions.link": "See the record of promotions from the waiting list",
+    "lottery.promotions.title": "Promotions from the waiting list",
+    "lottery.promotions.intro":
+      "A win not paid by its deadline, or given up, before first-come booking starts is offered to the entries that chose that slot and lost it, in the order of the draw (tier, choice rank, then the seed's order). Entries already given as many slots as the win cap (lapsed ones count) and entries already offered the slot are left out. This record is append-only.",
+    "lottery.promotions.verify":
+      "Check it together with the draw: “npm run tenohira -- lottery verify draw.json promotions.json”.",
+    "lottery.promotions.json": "Download the promotions (JSON)",
+    "lottery.promotions.none": "No promotions yet.",
+    "lottery.promotions.expired": "lapsed unpaid",
+    "lottery.promotions.cancelled": "given up",
+    "lottery.promotions.entry": "{seq}. {at} {slot}: the win of entry {vacated} was {reason}; {next}",
+    "lottery.promotions.promoted":
+      "entry {entry}, which lost at step {step}, moved up (confirm by {confirmBy})",
+    "lottery.promotions.nobody": "nobody is left in line, so the slot stays held until first-come booking",
+    "lottery.promotions.passedOver": "entry {entry} (step {step}) could not be given it: {reason}",
+    "lottery.staff.promotionDays": "Days a promoted entrant has to confirm and pay",
     "lottery.draw.entries": "Entries (no names)",
     "lottery.draw.log": "Every step",
     "lottery.draw.winners": "Winners",
@@ -234,6 +267,7 @@ export const lotteryMessages: Catalogs = {
     "lottery.staff.winStatus.awarded": "Won, not confirmed",
     "lottery.staff.winStatus.confirmed": "Confirmed and paid",
     "lottery.staff.winStatus.forfeited": "Lapsed or cancelled",
+    "lottery.staff.promotions": "Promotions from the waiting list",
     "lottery.staff.released": "{count} slot(s) released to first-come.",
     "lottery.staff.drawn": "The draw has run.",
   },

@@ -10,7 +10,10 @@ import type { Entry, LotterySlot, Round } from "./schema.ts";
 type Template = { subject: string; body: string };
 
 /** The built-in messages; a city's own edits are new template versions. */
-export const lotteryTemplates: Record<"lottery.won" | "lottery.lost", Record<"ja" | "en", Template>> = {
+export const lotteryTemplates: Record<
+  "lottery.won" | "lottery.lost" | "lottery.promoted",
+  Record<"ja" | "en", Template>
+> = {
   "lottery.won": {
     ja: {
       subject: "【((city))】抽選結果のお知らせ：当選（((title))）",
@@ -19,6 +22,16 @@ export const lotteryTemplates: Record<"lottery.won" | "lottery.lost", Record<"ja
     en: {
       subject: "[((city))] Lottery result: you won (((title)))",
       body: "You won in the lottery “((title))”.\n\n((slots))\n\nPlease confirm the booking and pay by ((deadline)) on the page below, or the win lapses.\n((link))",
+    },
+  },
+  "lottery.promoted": {
+    ja: {
+      subject: "【((city))】繰り上げ当選のお知らせ（((title))）",
+      body: "「((title))」で当選者の辞退・失効により、次の枠が繰り上げ当選となりました。\n\n((slots))\n\n((deadline))までに、次のページで予約を確定し、使用料をお支払いください。期限を過ぎると当選は取り消されます。\n((link))",
+    },
+    en: {
+      subject: "[((city))] You moved up from the waiting list (((title)))",
+      body: "A win in the lottery “((title))” was given up or lapsed, and the following slot is now yours.\n\n((slots))\n\nPlease confirm the booking and pay by ((deadline)) on the page below, or the win lapses.\n((link))",
     },
   },
   "lottery.lost": {
@@ -44,6 +57,8 @@ export async function notifyEntrant(
     entry: Entry;
     won: { slot: LotterySlot; path: string }[];
     origin: string | null;
+    /** A 繰り上げ当選 with its own confirm-by deadline, instead of the draw's result. */
+    promotedUntil?: Date;
   },
 ): Promise<void> {
   const [resident] = await tx.select().from(residents).where(eq(residents.id, o.entry.residentId));
@@ -51,7 +66,7 @@ export async function notifyEntrant(
     return;
   }
   const language = resident.preferredLanguage ?? "ja";
-  const key = o.won.length > 0 ? "lottery.won" : "lottery.lost";
+  const key = o.promotedUntil ? "lottery.promoted" : o.won.length > 0 ? "lottery.won" : "lottery.lost";
   for (const lang of new Set(["ja", language] as const)) {
     await ensureTemplate(tx, {
       tenantId: o.round.tenantId,
@@ -73,7 +88,7 @@ export async function notifyEntrant(
       city: language === "ja" ? tenant!.nameJa : tenant!.nameEn,
       title: roundTitle(o.round, language),
       slots: o.won.map((w) => `・${slotLabel(w.slot, language)}`).join("\n"),
-      deadline: tokyoDateTime(o.round.confirmBy, language),
+      deadline: tokyoDateTime(o.promotedUntil ?? o.round.confirmBy, language),
       link:
         o.won.length > 0
           ? o.won.map((w) => `${origin}${w.path}`).join("\n")

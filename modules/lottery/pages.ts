@@ -11,7 +11,14 @@ import { seedHash } from "./draw-engine.ts";
 import { submitEntry } from "./operations/submit-entry.ts";
 import { withdrawEntry } from "./operations/withdraw-entry.ts";
 import { breakable, roundPhase, roundTitle, slotLabel, tokyoDateTime } from "./presenters.ts";
-import { type EntryView, entriesOfResident, findRound, listRounds, slotsOfRound } from "./queries.ts";
+import {
+  type EntryView,
+  entriesOfResident,
+  findRound,
+  listRounds,
+  promotionsOfRound,
+  slotsOfRound,
+} from "./queries.ts";
 import type { LotterySlot, Round } from "./schema.ts";
 
 const ID = "{[0-9a-f-]{36}}";
@@ -353,6 +360,7 @@ ${
 <p>${t("lottery.draw.methodBody")}</p>
 <p>${t("lottery.draw.verify")}</p>
 <p><a class="button" href="/lottery/${round.id}/draw.json">${t("lottery.draw.json")}</a></p>
+<p><a href="/lottery/${round.id}/promotions">${t("lottery.promotions.link")}</a></p>
 <h2>${t("lottery.draw.winners")}</h2>
 ${
   draw.winners.length === 0
@@ -381,5 +389,77 @@ ${
             .join(" → ")}</li>`,
       )}</ul>
 <p><a href="/lottery/${round.id}">${t("lottery.backToRound")}</a></p>`,
+    });
+  })
+  .get(`/lottery/:id${ID}/promotions.json`, async (c) => {
+    const round = await roundOr404(c, c.req.param("id"));
+    if (!round.publishedDraw) {
+      throw problems.notFound();
+    }
+    c.header("content-disposition", `attachment; filename="lottery-${round.id}-promotions.json"`);
+    return c.json(
+      await promotionsOfRound(c.var.services.database.db, { tenantId: round.tenantId, roundId: round.id }),
+    );
+  })
+  .get(`/lottery/:id${ID}/promotions`, async (c) => {
+    const { t, lang } = c.var;
+    const round = await roundOr404(c, c.req.param("id"));
+    const draw = round.publishedDraw;
+    if (!draw) {
+      throw problems.notFound();
+    }
+    const log = await promotionsOfRound(c.var.services.database.db, {
+      tenantId: round.tenantId,
+      roundId: round.id,
+    });
+    const slotName = new Map(
+      draw.slots.map((s) => [
+        s.id,
+        slotLabel(
+          {
+            startsAt: new Date(s.startsAt),
+            endsAt: new Date(s.endsAt),
+            labelJa: s.label.ja,
+            labelEn: s.label.en,
+          },
+          lang,
+        ),
+      ]),
+    );
+    const title = `${t("lottery.promotions.title")}: ${roundTitle(round, lang)}`;
+    return renderPage(c, {
+      title,
+      body: html`<h1>${title}</h1>
+<p>${t("lottery.promotions.intro")}</p>
+<p>${t("lottery.promotions.verify")}</p>
+<p><a class="button" href="/lottery/${round.id}/promotions.json">${t("lottery.promotions.json")}</a></p>
+${
+  log.promotions.length === 0
+    ? html`<p id="promotions-empty">${t("lottery.promotions.none")}</p>`
+    : html`<ol id="promotions-log">${log.promotions.map(
+        (p) =>
+          html`<li>${t("lottery.promotions.entry", {
+            seq: p.seq,
+            at: tokyoDateTime(new Date(p.at), lang),
+            slot: slotName.get(p.slot) ?? p.slot,
+            vacated: p.vacated.entry,
+            reason: t(`lottery.promotions.${p.vacated.reason}`),
+            next: p.promoted
+              ? t("lottery.promotions.promoted", {
+                  entry: p.promoted.entry,
+                  step: p.promoted.step,
+                  confirmBy: tokyoDateTime(new Date(p.promoted.confirmBy), lang),
+                })
+              : t("lottery.promotions.nobody"),
+          })}${
+            p.passedOver.length > 0
+              ? html`<ul>${p.passedOver.map(
+                  (passed) => html`<li>${t("lottery.promotions.passedOver", { ...passed })}</li>`,
+                )}</ul>`
+              : ""
+          }</li>`,
+      )}</ol>`
+}
+<p><a href="/lottery/${round.id}/draw">${t("lottery.draw.title")}</a></p>`,
     });
   });

@@ -7,6 +7,7 @@ import {
   runDraw,
   seedHash,
 } from "./draw-engine.ts";
+import { checkPromotions, PublishedPromotions } from "./promotion-order.ts";
 
 export const PUBLISHED_DRAW_FORMAT = "tenohira-lottery-draw/1";
 
@@ -80,9 +81,10 @@ export function recompute(draw: PublishedDraw): DrawResult {
 
 /**
  * Verifies a published draw from its JSON alone: the seed hashes to the hash published before the draw, and
- * the draw re-run from the published input gives the same log and the same winners.
+ * the draw re-run from the published input gives the same log and the same winners. Given the round's
+ * promotions log too, checks each 繰り上げ当選 followed the draw's order.
  */
-export function replayDraw(published: unknown): ReplayOutcome {
+export function replayDraw(published: unknown, promotionsLog?: unknown): ReplayOutcome {
   const parsed = PublishedDraw.safeParse(published);
   if (!parsed.success) {
     return {
@@ -120,6 +122,22 @@ export function replayDraw(published: unknown): ReplayOutcome {
   }
   if (JSON.stringify(result.wins) !== JSON.stringify(draw.winners)) {
     problems.push("the winners differ from the recomputed ones");
+  }
+  if (promotionsLog !== undefined) {
+    const promotions = PublishedPromotions.safeParse(promotionsLog);
+    if (!promotions.success) {
+      problems.push(
+        ...promotions.error.issues.map(
+          (issue) => `not a promotions log: ${issue.path.join(".")}: ${issue.message}`,
+        ),
+      );
+    } else if (promotions.data.round !== draw.round.id) {
+      problems.push("the promotions log is of another round");
+    } else {
+      problems.push(
+        ...checkPromotions({ ...draw, log: result.steps, winners: result.wins }, promotions.data.promotions),
+      );
+    }
   }
   return { ok: problems.length === 0, problems, winners: result.wins };
 }

@@ -1,11 +1,14 @@
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../core/db/database.ts";
 import { residents } from "../../core/identity/schema.ts";
+import { PROMOTIONS_FORMAT, type PublishedPromotion, type PublishedPromotions } from "./promotion-order.ts";
 import {
   choices,
   type Entry,
   entries,
   type LotterySlot,
+  type Promotion,
+  promotions,
   type Round,
   rounds,
   slots,
@@ -99,4 +102,42 @@ export async function entriesOfRound(
     residentName: rows[i]!.name ?? "",
     residentEmail: rows[i]!.email,
   }));
+}
+
+/** A promotions log row as published: entry ids only, and the promoted entry's rank from its own choices. */
+export function toPublishedPromotion(row: Promotion, rank: number | null = null): PublishedPromotion {
+  return {
+    seq: row.seq,
+    at: row.createdAt.toISOString(),
+    slot: row.slotId,
+    vacated: { entry: row.vacatedEntryId, reason: row.reason },
+    passedOver: row.passedOver,
+    promoted:
+      row.promotedEntryId && row.drawStep !== null && row.confirmBy
+        ? {
+            entry: row.promotedEntryId,
+            step: row.drawStep,
+            rank: rank ?? 0,
+            confirmBy: row.confirmBy.toISOString(),
+          }
+        : null,
+  };
+}
+
+/** The round's public promotions log (`/lottery/<id>/promotions.json`), oldest first. */
+export async function promotionsOfRound(
+  db: Db,
+  o: { tenantId: string; roundId: string },
+): Promise<PublishedPromotions> {
+  const rows = await db
+    .select({ promotion: promotions, rank: wins.rank })
+    .from(promotions)
+    .leftJoin(wins, eq(wins.id, promotions.promotedWinId))
+    .where(and(eq(promotions.tenantId, o.tenantId), eq(promotions.roundId, o.roundId)))
+    .orderBy(asc(promotions.seq));
+  return {
+    format: PROMOTIONS_FORMAT,
+    round: o.roundId,
+    promotions: rows.map((r) => toPublishedPromotion(r.promotion, r.rank)),
+  };
 }

@@ -51,8 +51,8 @@ const reasons = {
   ],
   invalid_rules: [
     422,
-    "上限・希望数・優先順位の設定が正しくありません",
-    "The caps, number of choices or priority tiers are not valid",
+    "上限・希望数・優先順位・繰り上げ当選の確定日数（1〜30日）の設定が正しくありません",
+    "The caps, number of choices, priority tiers or promotion confirm days (1–30) are not valid",
   ],
   no_slots: [422, "抽選の対象とする枠を1つ以上選んでください", "Choose at least one slot for the lottery"],
   unknown_slot: [

@@ -1,6 +1,7 @@
 import { integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { residents } from "../../core/identity/schema.ts";
 import { tenants } from "../../core/tenancy/schema.ts";
+import type { PassedOver } from "./promotion-order.ts";
 import type { PublishedDraw } from "./published-draw.ts";
 
 const tenantId = () =>
@@ -26,6 +27,7 @@ export const rounds = pgTable("lottery_rounds", {
   maxWinsPerApplicant: integer("max_wins_per_applicant").notNull(),
   choicesPerEntry: integer("choices_per_entry").notNull(),
   priorityTiers: jsonb("priority_tiers").$type<string[][]>().notNull(),
+  promotionConfirmDays: integer("promotion_confirm_days").notNull().default(3),
   seed: text("seed").notNull(),
   seedHash: text("seed_hash").notNull(),
   status: text("status", { enum: roundStatuses }).notNull().default("accepting"),
@@ -91,3 +93,23 @@ export const wins = pgTable("lottery_wins", {
   updatedAt: at("updated_at").notNull().defaultNow(),
 });
 export type Win = typeof wins.$inferSelect;
+
+/** 繰り上げ当選, append-only (a trigger refuses UPDATE and DELETE): what became of each win lost before the
+ *  first-come time. */
+export const promotions = pgTable("lottery_promotions", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  tenantId: tenantId(),
+  roundId: uuid("round_id").notNull(),
+  seq: integer("seq").notNull(),
+  slotId: uuid("slot_id").notNull(),
+  vacatedWinId: uuid("vacated_win_id").notNull(),
+  vacatedEntryId: uuid("vacated_entry_id").notNull(),
+  reason: text("reason", { enum: ["expired", "cancelled"] }).notNull(),
+  passedOver: jsonb("passed_over").$type<PassedOver[]>().notNull().default([]),
+  promotedWinId: uuid("promoted_win_id"),
+  promotedEntryId: uuid("promoted_entry_id"),
+  drawStep: integer("draw_step"),
+  confirmBy: at("confirm_by"),
+  createdAt: at("created_at").notNull().defaultNow(),
+});
+export type Promotion = typeof promotions.$inferSelect;

@@ -59,6 +59,7 @@ export async function seedLottery({ tx, tenant }: SeedContext): Promise<void> {
       maxWinsPerApplicant: 1,
       choicesPerEntry: Math.min(3, saturdayEvenings.length),
       priorityTiers: [["resident"], ["non_resident"]],
+      promotionConfirmDays: 3,
     },
     slots: saturdayEvenings.map(({ unitId, startsAt, endsAt }) => ({ unitId, startsAt, endsAt })),
   });

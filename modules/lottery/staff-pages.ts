@@ -58,6 +58,7 @@ function defaultForm(c: Context<AppEnv>): NewRoundForm {
     maxEntries: "8",
     maxWins: "1",
     choices: "3",
+    promotionDays: "3",
     tiers: "resident\nnon_resident",
   };
 }
@@ -129,6 +130,7 @@ ${timeField("firstComeAt", t("lottery.staff.firstComeAt"))}
 ${field("maxEntries", t("lottery.staff.maxEntries"), "number")}
 ${field("maxWins", t("lottery.staff.maxWins"), "number")}
 ${field("choices", t("lottery.staff.choices"), "number")}
+${field("promotionDays", t("lottery.staff.promotionDays"), "number")}
 <div class="field"><label for="f-tiers">${t("lottery.staff.tiers")}</label>
 <textarea id="f-tiers" name="tiers" rows="3">${form["tiers"] ?? ""}</textarea></div>
 <div class="button-row"><button type="submit">${t("lottery.staff.create")}</button></div>
@@ -192,10 +194,15 @@ ${
 <div><dt>${t("lottery.round.drawAt")}</dt><dd>${tokyoDateTime(round.drawAt, lang)}</dd></div>
 <div><dt>${t("lottery.round.confirmBy")}</dt><dd>${tokyoDateTime(round.confirmBy, lang)}</dd></div>
 <div><dt>${t("lottery.round.firstComeAt")}</dt><dd>${tokyoDateTime(round.firstComeAt, lang)}</dd></div>
+<div><dt>${t("lottery.staff.promotionDays")}</dt><dd>${round.promotionConfirmDays}</dd></div>
 <div><dt>${t("lottery.round.tiers")}</dt><dd>${round.priorityTiers.map((tier, i) => `${i + 1}: ${tierLabel(c, tier)}`).join("、")}</dd></div>
 <div><dt>${t("lottery.round.seedHash")}</dt><dd><code>${breakable(round.seedHash)}</code></dd></div>
 </dl>
-<p><a href="/lottery/${round.id}">/lottery/${round.id}</a> · <a href="/lottery/${round.id}/draw">${t("lottery.round.drawRecord")}</a></p>
+<p><a href="/lottery/${round.id}">/lottery/${round.id}</a> · <a href="/lottery/${round.id}/draw">${t("lottery.round.drawRecord")}</a>${
+      round.status === "accepting"
+        ? ""
+        : html` · <a href="/lottery/${round.id}/promotions">${t("lottery.staff.promotions")}</a>`
+    }</p>
 ${
   canManage && round.status === "accepting"
     ? html`<form method="post" action="/staff/lottery/${round.id}/draw">${csrfField(c)}
@@ -229,7 +236,7 @@ ${
   round.status === "accepting"
     ? ""
     : html`<h2>${t("lottery.staff.results")}</h2>
-<ul>${allWins.map(
+<ul id="lottery-results">${allWins.map(
         ({ win, entry }) =>
           html`<li>${slotName.get(win.slotId) ?? win.slotId}: ${entry.residentName} (<code>${entry.id}</code>) · ${t(
             `lottery.staff.winStatus.${win.status}`,
@@ -291,6 +298,7 @@ ${c.var.policy.can(staff.role, MANAGE) ? html`<p><a class="button" href="/staff/
           "maxEntries",
           "maxWins",
           "choices",
+          "promotionDays",
           "tiers",
         ].map((name) => [name, text(name)]),
       ),
@@ -309,6 +317,7 @@ ${c.var.policy.can(staff.role, MANAGE) ? html`<p><a class="button" href="/staff/
       maxEntriesPerApplicant: Number(form["maxEntries"]),
       maxWinsPerApplicant: Number(form["maxWins"]),
       choicesPerEntry: Number(form["choices"]),
+      promotionConfirmDays: Number(form["promotionDays"]),
       priorityTiers: (form["tiers"] ?? "")
         .split(/\r?\n/)
         .map((line) =>

@@ -3,13 +3,21 @@ import { z } from "zod";
 import { systemActor } from "../../core/audit/actor.ts";
 import { defineSubscriber } from "../../core/events/define-subscriber.ts";
 import { recordChange } from "../../core/events/record-change.ts";
+import { promoteEntrant } from "./operations/promote-entrant.ts";
 import { wins } from "./schema.ts";
 
-const BookingEvent = z.object({ bookingId: z.uuid(), lotteryRoundId: z.uuid().nullable().optional() });
+const BookingEvent = z.object({
+  bookingId: z.uuid(),
+  lotteryRoundId: z.uuid().nullable().optional(),
+  status: z.string().optional(),
+  residentId: z.uuid().nullable().optional(),
+  groupId: z.uuid().nullable().optional(),
+});
 
 /**
  * Follows what became of each win in the facilities module: confirmed (paid) or forfeited (lapsed unpaid,
- * or cancelled), for the staff's results and the export.
+ * or cancelled), for the staff's results and the export. A win lost while its booking went back to a lottery
+ * hold (before the round's first-come time) is offered to the next entrant in line (繰り上げ当選).
  */
 export const followWonBookings = defineSubscriber({
   id: "lottery.follow-won-bookings",
@@ -21,6 +29,23 @@ export const followWonBookings = defineSubscriber({
     }
     const tenantId = event.tenantId;
     const roundId = payload.lotteryRoundId;
+    if (event.name !== "facilities.booking_confirmed" && payload.status === "held" && payload.residentId) {
+      const lostBy = { residentId: payload.residentId, groupId: payload.groupId ?? null };
+      await services.database.db.transaction((tx) =>
+        promoteEntrant({
+          tx,
+          tenantId,
+          actor: systemActor,
+          roundId,
+          bookingId: payload.bookingId,
+          reason: event.name === "facilities.booking_expired" ? "expired" : "cancelled",
+          lostBy,
+          now: new Date(),
+          origin: services.config.baseUrl ?? null,
+        }),
+      );
+      return;
+    }
     const status = event.name === "facilities.booking_confirmed" ? "confirmed" : "forfeited";
     await services.database.db.transaction(async (tx) => {
       const [changed] = await tx

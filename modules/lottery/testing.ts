@@ -52,6 +52,7 @@ export function openRules(overrides: Partial<RoundRules> = {}): RoundRules {
     maxWinsPerApplicant: 1,
     choicesPerEntry: 3,
     priorityTiers: [["resident"], ["non_resident"]],
+    promotionConfirmDays: 3,
     ...overrides,
   };
 }

@@ -2,25 +2,30 @@ import { readFile } from "node:fs/promises";
 import type { ModuleCommand } from "../../core/module.ts";
 import { replayDraw } from "./published-draw.ts";
 
-/** `npm run tenohira -- lottery verify <draw.json>`: re-runs a published draw from the file alone. */
+/**
+ * `npm run tenohira -- lottery verify <draw.json> [promotions.json]`: re-runs a published draw from the file
+ * alone, and checks the round's 繰り上げ当選 against it when given its promotions log.
+ */
 export const verifyDrawCommand: ModuleCommand = {
   name: "verify",
-  usage: "<draw.json>",
-  description: "Re-run a published lottery draw and check its seed, log and winners",
+  usage: "<draw.json> [promotions.json]",
+  description: "Re-run a published lottery draw and check its seed, log, winners and promotions",
   async run(args, { log }) {
-    const [file] = args;
+    const [file, promotionsFile] = args;
     if (!file) {
-      log("usage: npm run tenohira -- lottery verify <draw.json>");
+      log("usage: npm run tenohira -- lottery verify <draw.json> [promotions.json]");
       return 2;
     }
-    let published: unknown;
-    try {
-      published = JSON.parse(await readFile(file, "utf8"));
-    } catch (error) {
-      log(`cannot read ${file} as JSON: ${(error as Error).message}`);
-      return 2;
+    const files: unknown[] = [];
+    for (const name of promotionsFile ? [file, promotionsFile] : [file]) {
+      try {
+        files.push(JSON.parse(await readFile(name, "utf8")));
+      } catch (error) {
+        log(`cannot read ${name} as JSON: ${(error as Error).message}`);
+        return 2;
+      }
     }
-    const outcome = replayDraw(published);
+    const outcome = replayDraw(files[0], files[1]);
     if (!outcome.ok) {
       for (const problem of outcome.problems) {
         log(`FAILED: ${problem}`);
@@ -32,6 +37,9 @@ export const verifyDrawCommand: ModuleCommand = {
     );
     for (const win of outcome.winners) {
       log(`  ${win.slot} ← ${win.entry} (choice ${win.rank})`);
+    }
+    if (promotionsFile) {
+      log("OK: every promotion followed the draw's order");
     }
     return 0;
   },

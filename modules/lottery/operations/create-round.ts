@@ -19,6 +19,8 @@ export type RoundRules = {
   maxWinsPerApplicant: number;
   choicesPerEntry: number;
   priorityTiers: string[][];
+  /** Days a 繰り上げ当選 entrant has to confirm and pay (1–30). */
+  promotionConfirmDays: number;
 };
 
 export type CreateRoundOptions = {
@@ -52,6 +54,8 @@ function checkRules(rules: RoundRules, slotCount: number): void {
     !positive(rules.maxEntriesPerApplicant) ||
     !positive(rules.maxWinsPerApplicant) ||
     !positive(rules.choicesPerEntry) ||
+    !positive(rules.promotionConfirmDays) ||
+    rules.promotionConfirmDays > 30 ||
     rules.choicesPerEntry > Math.min(5, slotCount) ||
     rules.priorityTiers.length === 0 ||
     rules.priorityTiers.some((tier) => tier.length === 0) ||
@@ -102,6 +106,7 @@ export async function createRound(o: CreateRoundOptions): Promise<Round> {
       maxWinsPerApplicant: rules.maxWinsPerApplicant,
       choicesPerEntry: rules.choicesPerEntry,
       priorityTiers: rules.priorityTiers,
+      promotionConfirmDays: rules.promotionConfirmDays,
       seed,
       seedHash: seedHash(seed),
       createdBy: o.actor.type === "staff" ? o.actor.id : null,
