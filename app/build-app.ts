@@ -16,6 +16,7 @@ import { csrfProtection, requestContext } from "../core/http/middleware.ts";
 import { problems } from "../core/http/problem.ts";
 import { validationHook } from "../core/http/validation.ts";
 import { waitingRoom } from "../core/http/waiting-room.ts";
+import { waitingRoomSettingsPages, waitingRoomStaffPage } from "../core/http/waiting-room-settings-pages.ts";
 import { createI18n } from "../core/i18n/i18n.ts";
 import { coreMessages } from "../core/i18n/messages.ts";
 import { identityMessages } from "../core/identity/messages.ts";
@@ -151,7 +152,11 @@ export function buildApp({ services, modules }: BuildAppOptions) {
   app.use(requestContext({ services, tenants, policy, i18n }));
   app.use(csrfProtection);
 
-  app.route("/staff/api", staffSessionRoutes(modules.flatMap((m) => m.staffPages ?? [])));
+  app.route(
+    "/staff/api",
+    staffSessionRoutes([waitingRoomStaffPage, ...modules.flatMap((m) => m.staffPages ?? [])]),
+  );
+  app.route("/", waitingRoomSettingsPages({ tenants }));
   app.route("/staff/api/jobs", jobStaffRoutes);
   app.route("/staff/api/audit", auditStaffRoutes);
   app.route("/staff/api", staffTotpRoutes);

@@ -72,3 +72,50 @@ describe("AdmissionQueue", () => {
     expect(queue.check(1)).toEqual({ kind: "admit" });
   });
 });
+
+describe("AdmissionQueue per client address", () => {
+  it("gives a client holding the limit of waiting tickets its latest one again, until they are served", () => {
+    const time = clock();
+    const queue = new AdmissionQueue({ admitPerSecond: 1, burst: 1, now: time.now, ticketsPerClient: 2 });
+    expect(queue.arriveFrom("198.51.100.7").kind).toBe("admit");
+    const tickets = [1, 2, 3, 4].map(() => queue.arriveFrom("198.51.100.7"));
+    expect(tickets.map((w) => (w.kind === "wait" ? w.ticket : w.kind))).toEqual([1, 2, 2, 2]);
+    // Another address is not held back, and lines up right behind the repeating client.
+    const visitor = queue.arriveFrom("203.0.113.5");
+    expect(visitor.kind === "wait" ? [visitor.ticket, visitor.position] : visitor).toEqual([3, 3]);
+    // Once its first ticket is served it holds one waiting ticket, so it may take one new number.
+    time.advance(1000);
+    const next = queue.arriveFrom("198.51.100.7");
+    expect(next.kind === "wait" ? next.ticket : next).toBe(4);
+    const again = queue.arriveFrom("198.51.100.7");
+    expect(again.kind === "wait" ? again.ticket : again).toBe(4);
+    // Requests without a known address are never merged.
+    const anonymous = [queue.arriveFrom(null), queue.arriveFrom(null)];
+    expect(anonymous.map((w) => (w.kind === "wait" ? w.ticket : w.kind))).toEqual([5, 6]);
+  });
+
+  it("remembers a bounded number of addresses, forgetting the least recently seen", () => {
+    const time = clock();
+    const queue = new AdmissionQueue({
+      admitPerSecond: 1,
+      burst: 1,
+      now: time.now,
+      ticketsPerClient: 1,
+      clientCapacity: 3,
+    });
+    queue.arrive();
+    for (const client of ["a", "b", "c", "d"]) {
+      queue.arriveFrom(client);
+    }
+    expect(queue.rememberedClients).toBe(3);
+    // "a" was forgotten, so it gets a new number; "d" is remembered and gets its own again.
+    const a = queue.arriveFrom("a");
+    const d = queue.arriveFrom("d");
+    expect([a, d].map((w) => (w.kind === "wait" ? w.ticket : w.kind))).toEqual([5, 4]);
+    expect(queue.rememberedClients).toBe(3);
+    // Served addresses are dropped when seen again, freeing their room.
+    time.advance(60_000);
+    expect(queue.arriveFrom("d").kind).toBe("admit");
+    expect(queue.rememberedClients).toBe(2);
+  });
+});

@@ -31,10 +31,28 @@ export class AdmissionQueue {
   /** Fractional: it moves continuously at `rate`; ticket n is served once it reaches n. */
   private servedUpTo = 0;
 
-  constructor(options: { admitPerSecond: number; burst: number; now: () => number }) {
+  private readonly ticketsPerClient: number;
+  private readonly clientCapacity: number;
+  /**
+   * Waiting tickets per client address, oldest-touched first (a Map keeps insertion order), so the entry
+   * to evict when full is the first one.
+   */
+  private readonly clients = new Map<string, number[]>();
+
+  constructor(options: {
+    admitPerSecond: number;
+    burst: number;
+    now: () => number;
+    /** A client address holding this many waiting tickets gets its latest one again instead of a new one. */
+    ticketsPerClient?: number;
+    /** How many addresses are remembered; the least recently seen is forgotten beyond it. */
+    clientCapacity?: number;
+  }) {
     this.rate = options.admitPerSecond;
     this.burst = options.burst;
     this.now = options.now;
+    this.ticketsPerClient = options.ticketsPerClient ?? 3;
+    this.clientCapacity = options.clientCapacity ?? 10_000;
     this.tokens = options.burst;
     this.lastRefill = options.now();
   }
@@ -53,6 +71,41 @@ export class AdmissionQueue {
     }
     this.issued += 1;
     return this.waiting(this.issued);
+  }
+
+  /**
+   * A visitor without a ticket from this client address. A client that already holds `ticketsPerClient`
+   * waiting tickets (one that drops its cookies and keeps coming back) is given its latest ticket again,
+   * so it cannot push people who wait behind it further back.
+   */
+  arriveFrom(client: string | null): Admission {
+    if (client === null) {
+      return this.arrive();
+    }
+    this.refill();
+    const served = this.servedTickets();
+    const waiting = (this.clients.get(client) ?? []).filter((ticket) => ticket > served);
+    this.clients.delete(client);
+    if (waiting.length >= this.ticketsPerClient) {
+      this.clients.set(client, waiting);
+      return this.waiting(waiting[waiting.length - 1]!);
+    }
+    const admission = this.arrive();
+    if (admission.kind === "wait") {
+      waiting.push(admission.ticket);
+    }
+    if (waiting.length > 0) {
+      this.clients.set(client, waiting);
+      if (this.clients.size > this.clientCapacity) {
+        this.clients.delete(this.clients.keys().next().value!);
+      }
+    }
+    return admission;
+  }
+
+  /** How many client addresses are remembered (bounded by `clientCapacity`). */
+  get rememberedClients(): number {
+    return this.clients.size;
   }
 
   /** A visitor back with their ticket: admitted once "served up to" has reached it. */

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
@@ -81,6 +82,8 @@ export type WaitingRoomOptions = {
   services: Services;
   tenants: TenantResolver;
   i18n: I18n;
+  /** Waiting tickets one client address may hold before it gets its latest one again (default 3). */
+  ticketsPerClient?: number;
   /** Milliseconds since the epoch; injected by tests. */
   now?: () => number;
 };
@@ -94,6 +97,7 @@ export function waitingRoom({
   services,
   tenants,
   i18n,
+  ticketsPerClient = 3,
   now = () => Date.now(),
 }: WaitingRoomOptions): MiddlewareHandler<AppEnv> {
   const signer = createSigner(randomBytes(32));
@@ -106,9 +110,29 @@ export function waitingRoom({
       return room.queue;
     }
     // New or changed settings start a new numbering; tickets of the old one are no longer honoured.
-    const queue = new AdmissionQueue({ admitPerSecond: settings.admitPerSecond, burst, now });
+    const queue = new AdmissionQueue({
+      admitPerSecond: settings.admitPerSecond,
+      burst,
+      now,
+      ticketsPerClient,
+    });
     rooms.set(tenant.id, { key, queue });
     return queue;
+  };
+  // The session middleware (and its clientIp) has not run yet: same rule, read from the services here.
+  const clientAddress = (c: Context<AppEnv>): string | null => {
+    const forwarded = services.config.trustProxy
+      ? c.req.header("x-forwarded-for")?.split(",")[0]?.trim()
+      : undefined;
+    if (forwarded) {
+      return forwarded;
+    }
+    try {
+      return getConnInfo(c).remote.address ?? null;
+    } catch {
+      // Requests made in-process (app.request in tests) have no socket.
+      return null;
+    }
   };
   const cookieOptions = (maxAge: number) => ({
     httpOnly: true,
@@ -138,7 +162,7 @@ export function waitingRoom({
     const admission =
       held !== null && Number.isInteger(held) && held >= 1 && held <= queue.issuedTickets
         ? queue.check(held)
-        : queue.arrive();
+        : queue.arriveFrom(clientAddress(c));
 
     if (admission.kind === "admit") {
       const passSeconds = Math.round(settings.passMinutes * 60);

@@ -121,6 +121,14 @@ export const corePermissions: PermissionDefinition[] = [
     },
   },
   {
+    verb: "core.waiting_room.manage",
+    roles: [],
+    description: {
+      ja: "仮想待合室（アクセス集中時の入場制限）を設定する",
+      en: "Turn the waiting room for rush moments on or off",
+    },
+  },
+  {
     verb: "core.residents.read",
     roles: ["department_manager", "staff", "read_only"],
     description: {

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import type { Db } from "../../core/db/database.ts";
 import {
   type QueueCategory,
@@ -34,12 +34,12 @@ export async function loadOffice(db: Db, o: { tenantId: string; slug: string }):
   const categories = await db
     .select()
     .from(queueCategories)
-    .where(eq(queueCategories.officeId, office.id))
+    .where(and(eq(queueCategories.officeId, office.id), isNull(queueCategories.removedAt)))
     .orderBy(asc(queueCategories.sortOrder), asc(queueCategories.prefix));
   const counters = await db
     .select()
     .from(queueCounters)
-    .where(eq(queueCounters.officeId, office.id))
+    .where(and(eq(queueCounters.officeId, office.id), isNull(queueCounters.removedAt)))
     .orderBy(asc(queueCounters.number));
   const links =
     counters.length === 0

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../core/http/app-env.ts";
 import { defineModule } from "../../core/module.ts";
+import { queueAdminPages } from "./admin-pages.ts";
 import { queueApi } from "./api.ts";
 import { queueMessages } from "./messages.ts";
 import { queuePages } from "./pages.ts";
@@ -14,7 +15,7 @@ export const queueModule = defineModule({
   id: "queue",
   name: { ja: "窓口の順番待ち", en: "Queue tickets" },
   migrations: new URL("./migrations/", import.meta.url),
-  pages: new Hono<AppEnv>().route("/", queuePages).route("/", queueStaffPages),
+  pages: new Hono<AppEnv>().route("/", queuePages).route("/", queueAdminPages).route("/", queueStaffPages),
   api: queueApi,
   subscribers: [notifyTicketHoldersSubscriber],
   residentRecords: queueTicketRecords,
@@ -26,6 +27,15 @@ export const queueModule = defineModule({
       roles: ["department_manager", "staff", "read_only"],
       scope: "department",
       description: { ja: "窓口の順番待ちを見る", en: "See an office's queue" },
+    },
+    {
+      verb: "queue.office.manage",
+      roles: ["department_manager"],
+      scope: "department",
+      description: {
+        ja: "窓口の受付時間・カウンター・手続きの種類を設定する",
+        en: "Set up offices: hours, counters and kinds of procedure",
+      },
     },
     {
       verb: "queue.ticket.call",

@@ -68,6 +68,36 @@ export const queueProblems = {
       ja: "その窓口はありません",
       en: "No such counter",
     }),
+  slugTaken: () =>
+    new ProblemError(409, "queue-slug-taken", {
+      ja: "このアドレス名はほかの窓口が使っています",
+      en: "Another office already uses this address name",
+    }),
+  counterNumberTaken: () =>
+    new ProblemError(409, "queue-counter-number-taken", {
+      ja: "この番号の窓口はすでにあります",
+      en: "This office already has a counter with this number",
+    }),
+  prefixTaken: () =>
+    new ProblemError(409, "queue-prefix-taken", {
+      ja: "この記号はこの窓口のほかの手続きが使っています",
+      en: "Another kind of procedure of this office already uses this letter",
+    }),
+  counterHasLiveTicket: () =>
+    new ProblemError(409, "queue-counter-busy", {
+      ja: "この窓口では整理券を呼び出し中のため削除できません。受付を終えてから削除してください",
+      en: "A ticket is being called at this counter; finish it before removing the counter",
+    }),
+  categoryHasLiveTickets: () =>
+    new ProblemError(409, "queue-category-busy", {
+      ja: "本日この手続きの整理券を待っている人がいるため削除できません",
+      en: "People are waiting with tickets of this kind today, so it cannot be removed",
+    }),
+  unknownCategoryOrCounter: () =>
+    new ProblemError(404, "queue-unknown-setting", {
+      ja: "その窓口または手続きの種類はありません",
+      en: "No such counter or kind of procedure",
+    }),
   invalidEmail: () =>
     new ProblemError(422, "queue-invalid-email", {
       ja: "メールアドレスの形式が正しくありません",

@@ -41,6 +41,11 @@ export const queueCounters = pgTable("queue_counters", {
   tenantId: tenantId(),
   officeId: uuid("office_id").notNull(),
   number: integer("number").notNull(),
+  /** Optional: empty names show as 窓口N. */
+  nameJa: text("name_ja").notNull().default(""),
+  nameEn: text("name_en").notNull().default(""),
+  /** Set when staff removed it; the row stays for past tickets. */
+  removedAt: at("removed_at"),
 });
 export type QueueCounter = typeof queueCounters.$inferSelect;
 
@@ -53,6 +58,8 @@ export const queueCategories = pgTable("queue_categories", {
   nameEn: text("name_en").notNull(),
   averageServiceMinutes: integer("average_service_minutes").notNull(),
   sortOrder: integer("sort_order").notNull().default(0),
+  /** Set when staff removed it; the row stays for past tickets. */
+  removedAt: at("removed_at"),
 });
 export type QueueCategory = typeof queueCategories.$inferSelect;
 

@@ -180,7 +180,9 @@ export const queueStaffPages = new Hono<AppEnv>()
   .get("/staff/queue", async (c) => {
     const { t, lang } = c.var;
     await currentStaff(c);
-    const { scope } = await authorizeStaffScope(c, "queue.ticket.read");
+    const { staff, scope } = await authorizeStaffScope(c, "queue.ticket.read");
+    // Settings links only for members who may manage offices (their own departments' ones).
+    const manages = c.var.policy.can(staff.role, "queue.office.manage");
     const offices = await c.var.services.database.db
       .select()
       .from(queueOffices)
@@ -201,8 +203,16 @@ export const queueStaffPages = new Hono<AppEnv>()
 ${
   offices.length === 0
     ? html`<p>${t("queue.staff.noOffices")}</p>`
-    : html`<ul>${offices.map((office) => html`<li><a href="/staff/queue/${office.slug}">${named(lang, office)}</a></li>`)}</ul>`
-}`,
+    : html`<ul>${offices.map(
+        (office) =>
+          html`<li><a href="/staff/queue/${office.slug}">${named(lang, office)}</a>${
+            manages
+              ? html` (<a href="/staff/queue/${office.slug}/settings">${t("queue.admin.settingsLink", { office: named(lang, office) })}</a>)`
+              : ""
+          }</li>`,
+      )}</ul>`
+}
+${manages ? html`<p><a href="/staff/queue/offices/new">${t("queue.admin.newOffice")}</a></p>` : ""}`,
     });
   })
   .get(`/staff/queue/:office${SLUG}`, async (c) => {

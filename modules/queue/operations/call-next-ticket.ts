@@ -1,7 +1,7 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import { tokyoDate } from "../../../core/calendar/business-days.ts";
 import { queueProblems, sqlState } from "../queue-problems.ts";
-import { type QueueTicket, queueTickets } from "../schema.ts";
+import { type QueueTicket, queueCounters, queueTickets } from "../schema.ts";
 import {
   type CounterActionOptions,
   calledAt,
@@ -48,6 +48,16 @@ async function callOnce(
 ): Promise<{ called: QueueTicket | null; finished: QueueTicket | null }> {
   const context = { actor: o.actor, requestId: o.requestId ?? null, counterNumber: counter.number };
   return o.db.transaction(async (tx) => {
+    // Removing a counter locks its row for update: sharing the lock here means no call lands on a counter
+    // being removed, and a removed one is refused.
+    const [current] = await tx
+      .select({ id: queueCounters.id })
+      .from(queueCounters)
+      .where(and(eq(queueCounters.id, counter.id), isNull(queueCounters.removedAt)))
+      .for("share");
+    if (!current) {
+      throw queueProblems.unknownCounter();
+    }
     const serving = await calledAt(tx, counter);
     checkServing(o, serving);
     const today = tokyoDate(o.now ?? new Date());

@@ -7,7 +7,7 @@ import type { Tenant } from "../../../core/tenancy/schema.ts";
 import type { OfficeSetup } from "../line.ts";
 import { officeDay } from "../office-hours.ts";
 import { queueProblems, sqlState } from "../queue-problems.ts";
-import { type QueueTicket, queueDaySequences, queueTickets } from "../schema.ts";
+import { type QueueTicket, queueCategories, queueDaySequences, queueTickets } from "../schema.ts";
 
 export type IssueTicketOptions = {
   db: Db;
@@ -81,6 +81,16 @@ export async function issueTicket(
   }
   try {
     const ticket = await o.db.transaction(async (tx) => {
+      // Removing a category locks its row for update; sharing the lock means no ticket of a category being
+      // removed is issued, and a removed one is refused.
+      const [current] = await tx
+        .select({ id: queueCategories.id })
+        .from(queueCategories)
+        .where(and(eq(queueCategories.id, category.id), isNull(queueCategories.removedAt)))
+        .for("share");
+      if (!current) {
+        throw queueProblems.unknownCategory();
+      }
       const [sequence] = await tx
         .insert(queueDaySequences)
         .values({ tenantId: o.tenant.id, officeId: o.setup.office.id, serviceDate: day.date, lastNumber: 1 })
