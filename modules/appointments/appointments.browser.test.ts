@@ -12,12 +12,13 @@ import { notifications } from "../../core/notifications/schema.ts";
 import { tenants } from "../../core/tenancy/schema.ts";
 import {
   axeViolations,
+  expectPhonePage,
   launchBrowser,
+  signInResidentByCode,
   startTestServer,
   type TestServer,
 } from "../../core/testing/browser.ts";
 import { parseMail } from "../../core/testing/parse-mail.ts";
-import { latestSignInCode } from "../../core/testing/sign-in-code.ts";
 import { type SmtpSink, startSmtpSink } from "../../core/testing/smtp-sink.ts";
 import { shiftDate } from "./calendar.ts";
 import { sendRemindersJob } from "./jobs.ts";
@@ -47,23 +48,7 @@ afterAll(async () => {
   await smtp?.close();
 });
 
-/** Resident pages carry no script, are axe-clean and fit a 360 px screen. */
-async function expectAccessible(page: Page) {
-  expect(await page.locator("script").count(), page.url()).toBe(0);
-  expect(await axeViolations(page), page.url()).toEqual([]);
-  const scrollWidth = await page.evaluate(() => document.scrollingElement?.scrollWidth ?? 0);
-  expect(scrollWidth, page.url()).toBeLessThanOrEqual(360);
-}
-
-async function signInResident(page: Page, email: string) {
-  await page.goto(`${site}/sign-in`);
-  await page.getByLabel("メールアドレス").fill(email);
-  await page.getByRole("button", { name: "確認コードを送る" }).click();
-  await page.waitForURL(/\/sign-in\/code/);
-  await page.getByLabel("確認コード（6桁）").fill(await latestSignInCode(db(), email));
-  await page.getByRole("button", { name: "ログイン" }).click();
-  await page.waitForURL(/\/my$/);
-}
+const signInResident = (page: Page, email: string) => signInResidentByCode(page, { site, db: db(), email });
 
 describe("a counter appointment with pre-questions and a reminder", () => {
   it("is booked on a phone with answers, reminded the day before, and shown to the counter's staff", async () => {
@@ -72,17 +57,17 @@ describe("a counter appointment with pre-questions and a reminder", () => {
     await signInResident(page, "izumi@example.jp");
 
     await page.goto(`${site}/appointments`);
-    await expectAccessible(page);
+    await expectPhonePage(page);
     await page.getByRole("link", { name: "おくやみ窓口の日時を選ぶ" }).click();
     await page.waitForURL(/\/appointments\/okuyami$/);
-    await expectAccessible(page);
+    await expectPhonePage(page);
     await page.getByRole("list", { name: "日にちを選ぶ" }).getByRole("link").first().click();
     await page.waitForURL(/\?date=\d{4}-\d{2}-\d{2}#slots$/);
-    await expectAccessible(page);
+    await expectPhonePage(page);
     await page.locator('input[name="slot"]').first().check();
     await page.getByRole("button", { name: "この時間で進む" }).click();
     await page.waitForURL(/\/appointments\/okuyami\/book\?slot=/);
-    await expectAccessible(page);
+    await expectPhonePage(page);
 
     // Nothing answered: the runner's own messages, on the same page.
     await page.getByRole("button", { name: "入力内容を確認する" }).click();
@@ -90,7 +75,7 @@ describe("a counter appointment with pre-questions and a reminder", () => {
     expect(await page.locator(".error-summary").textContent()).toContain(
       "「亡くなられた方のお名前」を入力してください",
     );
-    await expectAccessible(page);
+    await expectPhonePage(page);
 
     await page.getByLabel("亡くなられた方のお名前").fill("手野 一郎");
     await page.getByLabel("亡くなられた日").fill("2026-11-01");
@@ -99,10 +84,10 @@ describe("a counter appointment with pre-questions and a reminder", () => {
     await page.getByRole("button", { name: "入力内容を確認する" }).click();
     await page.getByRole("heading", { level: 1, name: "予約の内容の確認" }).waitFor();
     expect(await page.locator("main").textContent()).toContain("手野 一郎");
-    await expectAccessible(page);
+    await expectPhonePage(page);
     await page.getByRole("button", { name: "予約する" }).click();
     await page.waitForURL(/\/appointments\/a\/[0-9a-f-]{36}\?booked=1$/);
-    await expectAccessible(page);
+    await expectPhonePage(page);
     const appointmentId = /\/a\/([0-9a-f-]{36})/.exec(page.url())![1]!;
     const [appointment] = await db().select().from(appointments).where(eq(appointments.id, appointmentId));
     expect(await page.locator(".reference").textContent()).toBe(appointment!.reference);
@@ -148,7 +133,7 @@ describe("a counter appointment with pre-questions and a reminder", () => {
     await page.goto(`${site}/my`);
     expect(await page.locator("main").textContent()).toContain("ご予約のお知らせ");
     expect(await page.locator("main").textContent()).toContain(appointment!.reference);
-    await expectAccessible(page);
+    await expectPhonePage(page);
     await context.close();
 
     // The counter's clerk (窓口係) opens the day.
@@ -192,11 +177,11 @@ describe("a counter appointment with pre-questions and a reminder", () => {
     const english = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: "en-GB" });
     const visitor = await english.newPage();
     await visitor.goto(`${site}/appointments?lang=en`);
-    await expectAccessible(visitor);
+    await expectPhonePage(visitor);
     await visitor.getByRole("link", { name: "Choose a time for Bereavement counter" }).click();
     await visitor.getByRole("list", { name: "Choose a day" }).getByRole("link").first().click();
     await visitor.getByRole("heading", { level: 2, name: /Choose a time on/ }).waitFor();
-    await expectAccessible(visitor);
+    await expectPhonePage(visitor);
     await english.close();
   }, 90_000);
 });

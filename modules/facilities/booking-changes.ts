@@ -4,6 +4,7 @@ import type { Actor } from "../../core/audit/actor.ts";
 import type { Db } from "../../core/db/database.ts";
 import { recordChange } from "../../core/events/record-change.ts";
 import { enqueueJob } from "../../core/jobs/enqueue-job.ts";
+import { cancelPayment, paymentsOfSubject, refundPayment } from "../payments/index.ts";
 import { issueDigitalKeyJob, revokeDigitalKeyJob } from "./jobs.ts";
 import { bookingProblems } from "./problems.ts";
 import { type Booking, bookings } from "./schema.ts";
@@ -167,4 +168,54 @@ export async function enqueueRevokeDigitalKey(tx: Db, booking: Booking): Promise
     tenantId: booking.tenantId,
     singletonKey: `revoke-${booking.id}`,
   });
+}
+
+/**
+ * The city cancels live bookings it overrides (行政使用, or a closure or schedule change staff made): every
+ * unfinished payment request is withdrawn, what was paid is refunded in full, and the booking is cancelled
+ * with the reason, which tells the subscriber to notify the resident.
+ */
+export async function cancelWithFullRefund(
+  tx: Db,
+  o: {
+    tenantId: string;
+    actor: Actor;
+    bookings: readonly Booking[];
+    reason: "official_use" | "facility_change";
+    refundNote: string;
+    requestId?: string | null;
+  },
+): Promise<Booking[]> {
+  const cancelled: Booking[] = [];
+  for (const booking of o.bookings) {
+    const subject = { module: "facilities", type: BOOKING_SUBJECT, id: booking.id };
+    const requested = await paymentsOfSubject({ db: tx, tenantId: o.tenantId, subject });
+    const paid = requested.find((p) => p.state === "success");
+    for (const payment of requested.filter((p) => !p.finished)) {
+      await cancelPayment({ tx, tenantId: o.tenantId, actor: o.actor, paymentId: payment.id });
+    }
+    const refundable = paid ? paid.amount - paid.refundedAmount : 0;
+    if (paid && refundable > 0) {
+      await refundPayment({
+        tx,
+        tenantId: o.tenantId,
+        actor: o.actor,
+        paymentId: paid.id,
+        amount: refundable,
+        expectedRefundable: refundable,
+        reason: o.refundNote,
+        requestId: o.requestId ?? null,
+      });
+    }
+    cancelled.push(
+      await cancelBookingRow(tx, {
+        booking,
+        actor: o.actor,
+        reason: o.reason,
+        refundAmount: paid ? refundable : null,
+        requestId: o.requestId,
+      }),
+    );
+  }
+  return cancelled;
 }

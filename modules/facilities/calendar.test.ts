@@ -63,6 +63,18 @@ describe("closed days", () => {
     expect(closedReason(calendar(), date)).toBe(expected);
   });
 
+  it("follows the facility's own rule when the closed day is a holiday", () => {
+    const open = calendar({ closedDayOnHoliday: "open" });
+    expect(closedReason(open, "2026-01-12")).toBeNull();
+    expect(closedReason(open, "2026-01-13")).toBeNull();
+    expect(closedReason(open, "2026-01-19")).toBe("weekly");
+    const closed = calendar({ closedDayOnHoliday: "closed" });
+    expect(closedReason(closed, "2026-01-12")).toBe("weekly");
+    expect(closedReason(closed, "2026-01-13")).toBeNull();
+    // A holiday that is not the closed day stays open whatever the rule.
+    expect(closedReason(closed, "2026-05-05")).toBeNull();
+  });
+
   it("takes ad-hoc closures and a facility without a weekly closed day", () => {
     const closures = [
       { fromDate: "2026-02-10", toDate: "2026-02-12", reasonJa: "点検", reasonEn: "Inspection" },

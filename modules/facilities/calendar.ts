@@ -38,6 +38,8 @@ export function isWeekendOrHoliday(date: CalendarDate): boolean {
 
 export type ClosureCalendar = {
   weeklyClosedDay: number | null;
+  /** What the weekly closed day does on a holiday; the default is 「休日に当たるときはその翌日」. */
+  closedDayOnHoliday?: "next_day" | "open" | "closed";
   /** The facility's own 年末年始, else the city's; null = none. */
   yearEndClosure: YearEndClosure | null;
   closures: readonly { fromDate: string; toDate: string; reasonJa: string; reasonEn: string }[];
@@ -56,8 +58,9 @@ function inYearEnd(date: CalendarDate, closure: YearEndClosure | null): boolean 
 }
 
 /**
- * Why the facility is closed on a date, or null when open. The weekly closed day moves to the next day
- * that is not a holiday when it falls on a holiday (「休日に当たるときはその翌日」).
+ * Why the facility is closed on a date, or null when open. By default the weekly closed day moves to the
+ * next day that is not a holiday when it falls on a holiday (「休日に当たるときはその翌日」); a facility may
+ * instead open on such a holiday, or stay closed on it.
  */
 export function closedReason(calendar: ClosureCalendar, date: CalendarDate): ClosedReason | null {
   if (inYearEnd(date, calendar.yearEndClosure)) {
@@ -67,11 +70,18 @@ export function closedReason(calendar: ClosureCalendar, date: CalendarDate): Clo
     return "closure";
   }
   const closedDay = calendar.weeklyClosedDay;
-  if (closedDay === null || isHoliday(date)) {
+  const onHoliday = calendar.closedDayOnHoliday ?? "next_day";
+  if (closedDay === null) {
     return null;
+  }
+  if (isHoliday(date)) {
+    return onHoliday === "closed" && weekdayOf(date) === closedDay ? "weekly" : null;
   }
   if (weekdayOf(date) === closedDay) {
     return "weekly";
+  }
+  if (onHoliday !== "next_day") {
+    return null;
   }
   // Walk back over the holidays just before: if one of them was the closed day, the closure lands here.
   for (let back = 1, day = addDays(date, -1); back <= 7 && isHoliday(day); back++, day = addDays(day, -1)) {

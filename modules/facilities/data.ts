@@ -121,6 +121,7 @@ export async function closureCalendarOf(
     );
   return {
     weeklyClosedDay: facility.weeklyClosedDay,
+    closedDayOnHoliday: facility.closedDayOnHoliday,
     yearEndClosure: effectiveYearEndClosure(facility.yearEndClosure, tenant?.settings.yearEndClosure),
     closures,
   };

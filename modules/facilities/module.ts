@@ -6,6 +6,7 @@ import { expireProvisionalBookingsJob, issueDigitalKeyJob, revokeDigitalKeyJob }
 import { facilitiesPages } from "./pages.ts";
 import { bookingRecords } from "./resident-records.ts";
 import { seedFacilities } from "./seeds.ts";
+import { facilitySetupPages } from "./setup-pages.ts";
 import { facilitiesStaffPages } from "./staff-pages.ts";
 import { confirmPaidBookings, notifyOfficialUseCancellations } from "./subscribers.ts";
 
@@ -14,7 +15,10 @@ export const facilitiesModule = defineModule({
   id: "facilities",
   name: { ja: "施設予約", en: "Facility reservations" },
   migrations: new URL("./migrations/", import.meta.url),
-  pages: new Hono<AppEnv>().route("/", facilitiesPages).route("/", facilitiesStaffPages),
+  pages: new Hono<AppEnv>()
+    .route("/", facilitiesPages)
+    .route("/", facilitiesStaffPages)
+    .route("/", facilitySetupPages),
   api: facilitiesApi,
   residentRecords: bookingRecords,
   residentEntries: async () => [
@@ -28,6 +32,11 @@ export const facilitiesModule = defineModule({
       href: "/staff/facilities",
       label: { ja: "施設予約", en: "Facility bookings" },
       verb: "facilities.booking.read",
+    },
+    {
+      href: "/staff/facilities/setup",
+      label: { ja: "施設の設定", en: "Facility setup" },
+      verb: "facilities.facility.manage",
     },
   ],
   permissions: [
@@ -47,6 +56,16 @@ export const facilitiesModule = defineModule({
       description: {
         ja: "行政使用で施設を押さえる（既存の予約を取り消す）",
         en: "Book official use (cancels bookings)",
+      },
+    },
+    {
+      // Facilities carry no department: the city's facility managers set them all up.
+      verb: "facilities.facility.manage",
+      roles: ["department_manager"],
+      scope: "tenant",
+      description: {
+        ja: "施設・部屋・休館日・使用料と予約の規則を設定する",
+        en: "Set up facilities, rooms, closures, fees and booking rules",
       },
     },
     {

@@ -1,7 +1,10 @@
 import { z } from "zod";
 
 const Bilingual = z.object({ ja: z.string().min(1), en: z.string().min(1) });
-const Time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "HH:MM");
+const Time = z.string().refine((time) => /^([01]\d|2[0-3]):[0-5]\d$/.test(time), {
+  message: "Use HH:MM, e.g. 09:00",
+  params: { ja: "HH:MM の形式で入力してください（例 09:00）" },
+});
 
 /** A 利用区分: who books, the fee coefficient it pays (市外 ×1.5, 営利 ×3…) and how far ahead it may book. */
 export const UserCategory = z.object({
@@ -111,3 +114,74 @@ export const defaultFacilityRules: FacilityRules = {
     suspensionDays: 90,
   },
 };
+
+const MonthDay = z.string().refine((day) => /^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/.test(day), {
+  message: "Use MM-DD, e.g. 12-29",
+  params: { ja: "MM-DD の形式で入力してください（例 12-29）" },
+});
+
+/** A facility as staff set it up (facilities_facilities without its id and tenant). */
+export const FacilitySettings = z.object({
+  slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,60}$/, "a-z, 0-9, -"),
+  name: Bilingual,
+  address: z.object({ ja: z.string().max(200), en: z.string().max(200) }),
+  ordinanceRef: z.string().max(200),
+  /** 0 = Sunday … 6 = Saturday; null = no weekly closed day. */
+  weeklyClosedDay: z.number().int().min(0).max(6).nullable(),
+  closedDayOnHoliday: z.enum(["next_day", "open", "closed"]),
+  /** The facility's own 年末年始; null = the city's. */
+  yearEndClosure: z.object({ from: MonthDay, to: MonthDay }).nullable(),
+});
+export type FacilitySettings = z.infer<typeof FacilitySettings>;
+
+/** A room or court as staff set it up: its names, capacity and schedule with base fees. */
+export const UnitSettings = z.object({
+  name: Bilingual,
+  capacity: z.number().int().min(1).max(100_000),
+  schedule: UnitSchedule.superRefine((schedule, context) => {
+    const ranges =
+      schedule.kind === "blocks"
+        ? schedule.blocks.map((b, index) => ({ start: b.start, end: b.end, path: ["blocks", index, "end"] }))
+        : [{ start: schedule.opens, end: schedule.closes, path: ["closes"] }];
+    for (const range of ranges) {
+      if (range.end <= range.start) {
+        context.addIssue({
+          code: "custom",
+          path: range.path,
+          message: "Must be after the start",
+          params: { ja: "開始より後の時刻にしてください" },
+        });
+      }
+    }
+    if (schedule.kind === "blocks") {
+      const sorted = [...schedule.blocks].sort((a, b) => a.start.localeCompare(b.start));
+      for (let i = 1; i < sorted.length; i++) {
+        if (sorted[i]!.start < sorted[i - 1]!.end) {
+          context.addIssue({
+            code: "custom",
+            path: ["blocks", schedule.blocks.indexOf(sorted[i]!), "start"],
+            message: "Overlaps another time block",
+            params: { ja: "ほかの時間帯と重なっています" },
+          });
+        }
+      }
+    }
+  }),
+});
+export type UnitSettings = z.infer<typeof UnitSettings>;
+
+const CalendarDateText = z.iso.date();
+
+/** An ad-hoc closure (点検, 工事): inclusive Tokyo dates and the reason residents see. */
+export const ClosureSettings = z
+  .object({
+    fromDate: CalendarDateText,
+    toDate: CalendarDateText,
+    reason: Bilingual,
+  })
+  .refine((closure) => closure.toDate >= closure.fromDate, {
+    path: ["toDate"],
+    message: "Must not be before the first day",
+    params: { ja: "開始日より前の日付は指定できません" },
+  });
+export type ClosureSettings = z.infer<typeof ClosureSettings>;

@@ -30,6 +30,10 @@ export const facilityRules = pgTable("facilities_rules", {
   updatedAt: at("updated_at").notNull().defaultNow(),
 });
 
+/** 休館日が祝日に当たるとき: the next non-holiday day closes instead, the facility opens, or it stays closed. */
+export const closedDayOnHolidayRules = ["next_day", "open", "closed"] as const;
+export type ClosedDayOnHoliday = (typeof closedDayOnHolidayRules)[number];
+
 export const facilities = pgTable("facilities_facilities", {
   id: uuid("id").primaryKey().defaultRandom(),
   tenantId: tenantId(),
@@ -40,6 +44,10 @@ export const facilities = pgTable("facilities_facilities", {
   addressEn: text("address_en").notNull().default(""),
   ordinanceRef: text("ordinance_ref").notNull().default(""),
   weeklyClosedDay: smallint("weekly_closed_day"),
+  /** What the weekly closed day does when it falls on a holiday (see calendar.ts closedReason). */
+  closedDayOnHoliday: text("closed_day_on_holiday", { enum: closedDayOnHolidayRules })
+    .notNull()
+    .default("next_day"),
   yearEndClosure: jsonb("year_end_closure").$type<{ from: string; to: string } | null>(),
   sortOrder: integer("sort_order").notNull().default(0),
   createdAt: at("created_at").notNull().defaultNow(),
@@ -94,7 +102,14 @@ export type BookingStatus = (typeof bookingStatuses)[number];
 /** Statuses that occupy the slot (the exclusion constraint's WHERE). */
 export const liveBookingStatuses: readonly BookingStatus[] = ["held", "provisional", "confirmed"];
 export const bookingSources = ["resident", "lottery", "official_use"] as const;
-export const cancelReasons = ["resident", "official_use", "lottery_released", "staff"] as const;
+/** `facility_change`: a closure or schedule change staff made fell on the booking (full refund, notice). */
+export const cancelReasons = [
+  "resident",
+  "official_use",
+  "lottery_released",
+  "staff",
+  "facility_change",
+] as const;
 
 export const bookings = pgTable("facilities_bookings", {
   id: uuid("id").primaryKey().defaultRandom(),

@@ -25,7 +25,7 @@ const sourceLabels = {
 
 /** Bookings of a day per unit, with no-show marking and the official-use form. */
 async function dayPage(c: Context<AppEnv>, view: { problem?: ProblemError; notice?: string } = {}) {
-  await authorizeStaff(c, "facilities.booking.read");
+  const staff = await authorizeStaff(c, "facilities.booking.read");
   const db = c.var.services.database.db;
   const tenantId = c.var.tenant.id;
   const dateParam = c.req.query("date") ?? "";
@@ -71,7 +71,8 @@ ${units.map((unit) => {
 <div class="field"><label for="f-to">${say(c, "終了", "To")}</label><input id="f-to" name="to" type="time" value="12:00"></div>
 <div class="field"><label for="f-purpose">${say(c, "目的", "Purpose")}</label><input id="f-purpose" name="purpose" maxlength="200" required></div>
 <div class="button-row"><button type="submit">${say(c, "行政使用で押さえる", "Book for official use")}</button></div></form>
-<p><a href="/staff/facilities/groups">${say(c, "団体登録の審査", "Group registrations to approve")}</a></p>`,
+<p><a href="/staff/facilities/groups">${say(c, "団体登録の審査", "Group registrations to approve")}</a></p>
+${c.get("policy").can(staff.role, "facilities.facility.manage") ? html`<p><a href="/staff/facilities/setup">${say(c, "施設の設定", "Facility setup")}</a></p>` : ""}`,
   });
 }
 

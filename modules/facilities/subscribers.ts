@@ -30,6 +30,17 @@ export const confirmPaidBookings = defineSubscriber({
   },
 });
 
+const facilityChangeTemplates = {
+  ja: {
+    subject: "【((city))】施設予約取消のお知らせ（予約番号 ((reference))）",
+    body: "施設の臨時休館または利用時間の変更のため、次の予約を取り消しました。申し訳ありません。\n((facility)) ((slot))\n((refund))\n詳しくはこちら: ((link))",
+  },
+  en: {
+    subject: "[((city))] Your facility booking was cancelled (reference ((reference)))",
+    body: "We are sorry: the facility closes or changes its hours at that time, so this booking was cancelled.\n((facility)) ((slot))\n((refund))\nDetails: ((link))",
+  },
+} as const;
+
 const templates = {
   ja: {
     subject: "【((city))】施設予約取消のお知らせ（予約番号 ((reference))）",
@@ -47,13 +58,22 @@ const Cancelled = z.object({
   residentId: z.uuid().nullable(),
 });
 
-/** Residents whose booking 行政使用 overrode hear about it, with the refund, in their language. */
+/**
+ * Residents whose booking the city overrode (行政使用, or a closure or schedule change) hear about it, with the
+ * refund, in their language.
+ */
 export const notifyOfficialUseCancellations = defineSubscriber({
   id: "facilities.notify-official-use-cancellations",
   events: ["facilities.booking_cancelled"],
   async handle(event, { services }) {
     const payload = Cancelled.parse(event.payload);
-    if (payload.cancelReason !== "official_use" || !payload.residentId || !event.tenantId) {
+    const notice =
+      payload.cancelReason === "official_use"
+        ? { key: "facilities.official_use_cancelled", texts: templates }
+        : payload.cancelReason === "facility_change"
+          ? { key: "facilities.facility_change_cancelled", texts: facilityChangeTemplates }
+          : null;
+    if (!notice || !payload.residentId || !event.tenantId) {
       return;
     }
     const tenantId = event.tenantId;
@@ -80,15 +100,15 @@ export const notifyOfficialUseCancellations = defineSubscriber({
       for (const lang of new Set(["ja", language] as const)) {
         await ensureTemplate(tx, {
           tenantId,
-          key: "facilities.official_use_cancelled",
+          key: notice.key,
           language: lang,
-          ...templates[lang],
+          ...notice.texts[lang],
         });
       }
       const refund = row.booking.refundAmount ?? 0;
       await sendNotification(tx, {
         tenantId,
-        templateKey: "facilities.official_use_cancelled",
+        templateKey: notice.key,
         residentId: row.resident.id,
         language,
         channels: ["email", "inbox"],

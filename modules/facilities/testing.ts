@@ -36,6 +36,7 @@ export async function openWeekday(db: Db, tenantId: string, unitId: string, offs
   const { facility } = await unitWithFacility(db, tenantId, unitId);
   const calendar = {
     weeklyClosedDay: facility.weeklyClosedDay,
+    closedDayOnHoliday: facility.closedDayOnHoliday,
     yearEndClosure: { from: "12-29", to: "01-03" },
     closures: [],
   };

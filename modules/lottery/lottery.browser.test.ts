@@ -6,11 +6,12 @@ import { systemActor } from "../../core/audit/actor.ts";
 import { notifications } from "../../core/notifications/schema.ts";
 import {
   axeViolations,
+  expectPhonePage,
   launchBrowser,
+  signInResidentByCode,
   startTestServer,
   type TestServer,
 } from "../../core/testing/browser.ts";
-import { latestSignInCode } from "../../core/testing/sign-in-code.ts";
 import { seedHash } from "./draw-engine.ts";
 import { releaseLeftovers } from "./operations/release-leftovers.ts";
 import { submitEntry } from "./operations/submit-entry.ts";
@@ -40,31 +41,8 @@ async function phone(locale: "ja-JP" | "en-GB" = "ja-JP"): Promise<{ context: Br
   return { context, page: await context.newPage() };
 }
 
-/** Resident pages: no script, no axe violation, nothing wider than the phone. */
-async function expectAccessible(page: Page) {
-  expect(await page.locator("script").count(), page.url()).toBe(0);
-  expect(await axeViolations(page), page.url()).toEqual([]);
-  const scrollWidth = await page.evaluate(() => document.scrollingElement?.scrollWidth ?? 0);
-  const wide = await page.evaluate(() =>
-    [...document.querySelectorAll("main *")]
-      .filter((e) => e.getBoundingClientRect().right > 360)
-      .map(
-        (e) =>
-          `${e.tagName}.${e.className}:${e.getBoundingClientRect().right}:${(e.textContent ?? "").slice(0, 40)}`,
-      ),
-  );
-  expect(scrollWidth, `${page.url()} ${wide.join(" | ")}`).toBeLessThanOrEqual(360);
-}
-
-async function signInResident(page: Page, email: string) {
-  await page.goto(`${server.baseUrl}/sign-in`);
-  await page.getByLabel("メールアドレス").fill(email);
-  await page.getByRole("button", { name: "確認コードを送る" }).click();
-  await page.waitForURL(/\/sign-in\/code/);
-  await page.getByLabel("確認コード（6桁）").fill(await latestSignInCode(db(), email));
-  await page.getByRole("button", { name: "ログイン" }).click();
-  await page.waitForURL(/\/my$/);
-}
+const signInResident = (page: Page, email: string) =>
+  signInResidentByCode(page, { site: server.baseUrl, db: db(), email });
 
 async function signInStaff(email: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "ja-JP" });
@@ -125,9 +103,9 @@ describe("a lottery from applications to published draw log to leftovers first-c
     const { context, page } = await phone();
     await signInResident(page, "lottery-taro@example.jp");
     await page.goto(`${server.baseUrl}/lottery`);
-    await expectAccessible(page);
+    await expectPhonePage(page);
     await page.getByRole("link", { name: "アリーナB 抽選テスト" }).click();
-    await expectAccessible(page);
+    await expectPhonePage(page);
     const committedHash = (await page.locator("main p code").first().textContent())!.trim();
     expect(committedHash).toMatch(/^[0-9a-f]{64}$/);
     await page.getByLabel("第1希望").selectOption(slotA.id);
@@ -136,11 +114,11 @@ describe("a lottery from applications to published draw log to leftovers first-c
     await expect
       .poll(() => page.locator(".error-summary").textContent())
       .toContain("同じ枠を複数の希望に選んでいます");
-    await expectAccessible(page);
+    await expectPhonePage(page);
     await page.getByLabel("第2希望").selectOption(slotB.id);
     await page.getByRole("button", { name: "この内容で申し込む" }).click();
     await page.getByText("申込を受け付けました。").waitFor();
-    await expectAccessible(page);
+    await expectPhonePage(page);
     const [taroEntry] = await db().select().from(entries).where(eq(entries.roundId, roundId));
     expect(await page.locator("main").textContent()).toContain(taroEntry!.id);
 
@@ -178,7 +156,7 @@ describe("a lottery from applications to published draw log to leftovers first-c
     expect(seedHash(seed)).toBe(committedHash);
     expect(await record.locator("#hash-check").textContent()).toContain("Matches");
     expect(await record.locator("#draw-log li").count()).toBeGreaterThanOrEqual(3);
-    await expectAccessible(record);
+    await expectPhonePage(record);
     const published = await (
       await record.request.get(`${server.baseUrl}/lottery/${roundId}/draw.json`)
     ).json();
@@ -189,7 +167,7 @@ describe("a lottery from applications to published draw log to leftovers first-c
     // The winner on the phone sees the win and the way to confirm and pay, and has a message in the inbox.
     await page.goto(`${server.baseUrl}/lottery/${roundId}`);
     expect(await page.locator(".panel-done").first().textContent()).toContain("当選しました");
-    await expectAccessible(page);
+    await expectPhonePage(page);
     const [taroWin] = await db().select().from(wins).where(eq(wins.entryId, taroEntry!.id));
     expect([slotA.id, slotB.id]).toContain(taroWin!.slotId);
     await page.getByRole("link", { name: /予約を確定して支払う/ }).click();
@@ -198,10 +176,10 @@ describe("a lottery from applications to published draw log to leftovers first-c
     expect(inbox.map((n) => n.channel).sort()).toEqual(["email", "inbox"]);
 
     // The winner pays through the payments test provider; the round's staff page shows the win confirmed.
-    await expectAccessible(page);
+    await expectPhonePage(page);
     await page.getByRole("link", { name: "使用料を支払う" }).click();
     await page.waitForURL(/\/payments\/[0-9a-f-]{36}$/);
-    await expectAccessible(page);
+    await expectPhonePage(page);
     await page.locator('form[action$="/start"] button').click();
     await page.waitForURL(/\/payments\/test-provider\/pay\//);
     await page.locator("#f-card").fill("4242 4242 4242 4242");

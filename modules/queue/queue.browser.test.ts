@@ -7,12 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../app/seed-demo.ts";
 import { notifications } from "../../core/notifications/schema.ts";
 import {
-  axeViolations,
+  expectPhonePage,
   launchBrowser,
+  signInResidentByCode,
   startTestServer,
   type TestServer,
 } from "../../core/testing/browser.ts";
-import { latestSignInCode } from "../../core/testing/sign-in-code.ts";
 import { queueOffices, queueTickets } from "./schema.ts";
 import { openAllDay } from "./testing.ts";
 
@@ -47,22 +47,7 @@ async function phone(
   return { context, page: await context.newPage() };
 }
 
-/** Zero axe violations and nothing wider than the 360 px phone. */
-async function expectAccessible(page: Page) {
-  expect(await axeViolations(page), page.url()).toEqual([]);
-  const scrollWidth = await page.evaluate(() => document.scrollingElement?.scrollWidth ?? 0);
-  expect(scrollWidth, page.url()).toBeLessThanOrEqual(360);
-}
-
-async function signInResident(page: Page, email: string) {
-  await page.goto(`${site}/sign-in`);
-  await page.getByLabel("メールアドレス").fill(email);
-  await page.getByRole("button", { name: "確認コードを送る" }).click();
-  await page.waitForURL(/\/sign-in\/code/);
-  await page.getByLabel("確認コード（6桁）").fill(await latestSignInCode(db(), email));
-  await page.getByRole("button", { name: "ログイン" }).click();
-  await page.waitForURL(/\/my$/);
-}
+const signInResident = (page: Page, email: string) => signInResidentByCode(page, { site, db: db(), email });
 
 async function openStaffCounter(email: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "ja-JP" });
@@ -93,7 +78,7 @@ describe("待たない窓口", () => {
     // The office page publishes the waits and takes a ticket online.
     await page.goto(`${site}/queue/shimin-ka`);
     await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("本庁 市民課");
-    await expectAccessible(page);
+    await expectPhonePage(page, { scriptFree: false });
     await page.getByLabel("A 住民票・戸籍").check();
     await page.getByRole("button", { name: "整理券を取る" }).click();
     await page.waitForURL(/\/queue\/t\/[A-Za-z0-9_-]{32,}$/);
@@ -105,7 +90,7 @@ describe("待たない窓口", () => {
     expect(ticket).toMatchObject({ status: "waiting", channel: "online" });
     await expect.poll(() => page.locator("h1").textContent()).toContain(ticket!.displayNumber);
     await expect.poll(() => page.locator("[data-live]").textContent()).toContain("お待ちください");
-    await expectAccessible(page);
+    await expectPhonePage(page, { scriptFree: false });
     // A mark that survives only as long as the page is not loaded again.
     await page.evaluate(() => document.documentElement.setAttribute("data-same-page", "yes"));
 
@@ -117,7 +102,7 @@ describe("待たない窓口", () => {
     await expect
       .poll(() => kiosk.page.getByRole("img", { name: "整理券の状況ページのQRコード" }).count())
       .toBe(1);
-    await expectAccessible(kiosk.page);
+    await expectPhonePage(kiosk.page, { scriptFree: false });
     await kiosk.context.close();
 
     // Staff of 窓口係 call the next ticket at 窓口1 from their page.
@@ -137,7 +122,7 @@ describe("待たない窓口", () => {
     expect(blocked).toEqual([]);
     // The page's own style file applies (the number is large), so it was not blocked either.
     expect(await page.locator(".queue-number").evaluate((el) => getComputedStyle(el).fontSize)).toBe("48px");
-    await expectAccessible(page);
+    await expectPhonePage(page, { scriptFree: false });
     // The status page tells the resident where to go without JavaScript too.
     const noScript = await phone({ javaScriptEnabled: false });
     await noScript.page.goto(statusUrl);
@@ -168,7 +153,7 @@ describe("待たない窓口", () => {
     await board.page.goto(`${site}/queue/shimin-ka/board`);
     const row = board.page.getByRole("row", { name: /窓口1/ });
     await expect.poll(() => row.textContent()).toContain(ticket!.displayNumber);
-    await expectAccessible(board.page);
+    await expectPhonePage(board.page, { scriptFree: false });
     await board.context.close();
 
     // My page lists the ticket.

@@ -3,11 +3,9 @@ import type { Actor } from "../../../core/audit/actor.ts";
 import type { Db } from "../../../core/db/database.ts";
 import { recordChange } from "../../../core/events/record-change.ts";
 import { problems } from "../../../core/http/problem.ts";
-import { cancelPayment, paymentsOfSubject, refundPayment } from "../../payments/index.ts";
 import {
-  BOOKING_SUBJECT,
   bookingEventPayload,
-  cancelBookingRow,
+  cancelWithFullRefund,
   newBookingReference,
   returnsToLottery,
 } from "../booking-changes.ts";
@@ -78,37 +76,14 @@ export async function bookOfficialUse(
           en: `This time (${slot("en")}) is held for a lottery (round ${lotteryHold.lotteryRoundId}). Official use must wait until the lottery releases its leftovers first-come`,
         });
       }
-      const cancelled: Booking[] = [];
-      for (const booking of overlapping) {
-        const subject = { module: "facilities", type: BOOKING_SUBJECT, id: booking.id };
-        const requested = await paymentsOfSubject({ db: tx, tenantId: o.tenantId, subject });
-        const paid = requested.find((p) => p.state === "success");
-        for (const payment of requested.filter((p) => !p.finished)) {
-          await cancelPayment({ tx, tenantId: o.tenantId, actor: o.actor, paymentId: payment.id });
-        }
-        const refundable = paid ? paid.amount - paid.refundedAmount : 0;
-        if (paid && refundable > 0) {
-          await refundPayment({
-            tx,
-            tenantId: o.tenantId,
-            actor: o.actor,
-            paymentId: paid.id,
-            amount: refundable,
-            expectedRefundable: refundable,
-            reason: "official use (行政使用)",
-            requestId: o.requestId ?? null,
-          });
-        }
-        cancelled.push(
-          await cancelBookingRow(tx, {
-            booking,
-            actor: o.actor,
-            reason: "official_use",
-            refundAmount: paid ? refundable : null,
-            requestId: o.requestId,
-          }),
-        );
-      }
+      const cancelled = await cancelWithFullRefund(tx, {
+        tenantId: o.tenantId,
+        actor: o.actor,
+        bookings: overlapping,
+        reason: "official_use",
+        refundNote: "official use (行政使用)",
+        requestId: o.requestId,
+      });
       const [official] = await tx
         .insert(bookings)
         .values({
