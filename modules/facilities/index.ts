@@ -6,5 +6,6 @@ export { groupOfResident } from "./operations/group-of-resident.ts";
 export { listFacilityUnits } from "./operations/list-facility-units.ts";
 export { listUnitSlots } from "./operations/list-unit-slots.ts";
 export { placeLotteryHolds } from "./operations/place-lottery-holds.ts";
+export { type PenaltyStatus, readPenaltyStatus } from "./operations/read-penalty-status.ts";
 export { releaseLotteryHolds } from "./operations/release-lottery-holds.ts";
 export { userCategoryOfResident } from "./operations/user-category-of-resident.ts";

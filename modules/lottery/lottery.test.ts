@@ -24,6 +24,7 @@ import {
   createTestRound,
   demoTenantId,
   freeSlots,
+  recordNoShows,
   registerGroup,
   setUserCategory,
 } from "./testing.ts";
@@ -273,6 +274,18 @@ describe("applying", () => {
     const refused = await apply(jiro, residentsOnly.id, [only!]);
     expect(refused.status).toBe(403);
     expect(await refused.text()).toContain("申し込める利用区分ではありません");
+  });
+
+  it("refuses a resident suspended by the facilities' penalty rules, naming the end date", async () => {
+    const suspendedResident = await platform.signInResident("suspended@example.jp");
+    await recordNoShows(db(), { tenantId, residentId: suspendedResident.residentId, points: 4 });
+    const [a] = await slotIdsOf(roundId);
+    const refused = await apply(suspendedResident, roundId, [a!]);
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toMatch(/予約の利用停止中のため申し込めません（\d{4}-\d{2}-\d{2}まで）/);
+    expect(
+      await db().select().from(entries).where(eq(entries.residentId, suspendedResident.residentId)),
+    ).toEqual([]);
   });
 
   it("refuses entries outside the period and over the monthly entry cap", async () => {

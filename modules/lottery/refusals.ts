@@ -69,3 +69,11 @@ export function refuse(reason: LotteryRefusal): ProblemError {
   const [status, ja, en] = reasons[reason];
   return new ProblemError(status, `lottery-${reason.replaceAll("_", "-")}`, { ja, en });
 }
+
+/** A resident or group under a booking suspension (facilities' penalty rules) may not enter either. */
+export function suspended(until: string): ProblemError {
+  return new ProblemError(403, "lottery-suspended", {
+    ja: `予約の利用停止中のため申し込めません（${until}まで）`,
+    en: `You are suspended from booking until ${until} and cannot enter`,
+  });
+}

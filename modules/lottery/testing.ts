@@ -100,3 +100,22 @@ export async function setUserCategory(
         VALUES (${o.tenantId}, ${o.residentId}, ${o.userCategory})`,
   );
 }
+
+/** A fixture through the facilities module's tables: no-show points enough to suspend under the default rules. */
+export async function recordNoShows(
+  db: Db,
+  o: { tenantId: string; residentId: string; points: number },
+): Promise<void> {
+  // A booking of last week that the resident did not turn up for.
+  await db.execute(
+    sql`WITH missed AS (
+          INSERT INTO facilities_bookings (tenant_id, unit_id, reference, resident_id, starts_at, ends_at, status, source)
+          SELECT tenant_id, id, 'NS-' || gen_random_uuid(), ${o.residentId}, now() - interval '7 days',
+                 now() - interval '7 days' + interval '1 hour', 'confirmed', 'resident'
+          FROM facilities_units WHERE tenant_id = ${o.tenantId} LIMIT 1
+          RETURNING tenant_id, id
+        )
+        INSERT INTO facilities_penalties (tenant_id, resident_id, booking_id, kind, points)
+        SELECT tenant_id, ${o.residentId}, id, 'no_show', ${o.points} FROM missed`,
+  );
+}

@@ -2,8 +2,8 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Actor } from "../../../core/audit/actor.ts";
 import type { Db } from "../../../core/db/database.ts";
 import { recordChange } from "../../../core/events/record-change.ts";
-import { groupOfResident, userCategoryOfResident } from "../../facilities/index.ts";
-import { refuse } from "../refusals.ts";
+import { groupOfResident, readPenaltyStatus, userCategoryOfResident } from "../../facilities/index.ts";
+import { refuse, suspended } from "../refusals.ts";
 import { choices, type Entry, entries, rounds, slots } from "../schema.ts";
 
 export type SubmitEntryOptions = {
@@ -70,6 +70,15 @@ export async function submitEntry(o: SubmitEntryOptions): Promise<Entry> {
   const group = o.forGroup ? await groupOfResident(tx, { tenantId, residentId: o.residentId }) : null;
   if (o.forGroup && !group) {
     throw refuse("no_group");
+  }
+  const penalty = await readPenaltyStatus({
+    db: tx,
+    tenantId,
+    residentId: o.residentId,
+    groupId: group?.id ?? null,
+  });
+  if (penalty.suspendedUntil) {
+    throw suspended(penalty.suspendedUntil);
   }
   const userCategory = group
     ? group.userCategory
