@@ -1,16 +1,10 @@
-import { boolean, date, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { boolean, date, integer, jsonb, pgTable, text, uuid } from "drizzle-orm/pg-core";
 import { departments, residents, staffAccounts } from "../../core/identity/schema.ts";
-import { tenants } from "../../core/tenancy/schema.ts";
-
-const tenantId = () =>
-  uuid("tenant_id")
-    .notNull()
-    .references(() => tenants.id);
-const at = (name: string) => timestamp(name, { withTimezone: true });
+import { tenantIdColumn, timestamptz } from "../../core/tenancy/schema.ts";
 
 export const appointmentTypes = pgTable("appointments_types", {
   id: uuid("id").primaryKey().defaultRandom(),
-  tenantId: tenantId(),
+  tenantId: tenantIdColumn(),
   slug: text("slug").notNull(),
   nameJa: text("name_ja").notNull(),
   nameEn: text("name_en").notNull(),
@@ -29,13 +23,13 @@ export const appointmentTypes = pgTable("appointments_types", {
   changeDeadlineBusinessDays: integer("change_deadline_business_days").notNull().default(1),
   preQuestionFormSlug: text("pre_question_form_slug"),
   active: boolean("active").notNull().default(true),
-  createdAt: at("created_at").notNull().defaultNow(),
+  createdAt: timestamptz("created_at").notNull().defaultNow(),
 });
 export type AppointmentType = typeof appointmentTypes.$inferSelect;
 
 export const openingHours = pgTable("appointments_opening_hours", {
   id: uuid("id").primaryKey().defaultRandom(),
-  tenantId: tenantId(),
+  tenantId: tenantIdColumn(),
   typeId: uuid("type_id").notNull(),
   weekday: integer("weekday").notNull(),
   opens: text("opens").notNull(),
@@ -45,7 +39,7 @@ export type OpeningHours = typeof openingHours.$inferSelect;
 
 export const closures = pgTable("appointments_closures", {
   id: uuid("id").primaryKey().defaultRandom(),
-  tenantId: tenantId(),
+  tenantId: tenantIdColumn(),
   typeId: uuid("type_id"),
   date: date("date", { mode: "string" }).notNull(),
   reasonJa: text("reason_ja").notNull().default(""),
@@ -53,9 +47,9 @@ export const closures = pgTable("appointments_closures", {
 });
 
 export const slotCounters = pgTable("appointments_slot_counters", {
-  tenantId: tenantId(),
+  tenantId: tenantIdColumn(),
   typeId: uuid("type_id").notNull(),
-  startsAt: at("starts_at").notNull(),
+  startsAt: timestamptz("starts_at").notNull(),
   capacity: integer("capacity").notNull(),
   taken: integer("taken").notNull(),
 });
@@ -70,11 +64,11 @@ export type DisplayedAnswer = { label: { ja: string; en: string }; value: { ja: 
 
 export const appointments = pgTable("appointments_appointments", {
   id: uuid("id").primaryKey().defaultRandom(),
-  tenantId: tenantId(),
+  tenantId: tenantIdColumn(),
   typeId: uuid("type_id").notNull(),
   reference: text("reference").notNull(),
-  startsAt: at("starts_at").notNull(),
-  endsAt: at("ends_at").notNull(),
+  startsAt: timestamptz("starts_at").notNull(),
+  endsAt: timestamptz("ends_at").notNull(),
   status: text("status", { enum: appointmentStatuses }).notNull().default("booked"),
   channel: text("channel", { enum: bookingChannels }).notNull(),
   residentId: uuid("resident_id").references(() => residents.id, { onDelete: "set null" }),
@@ -86,9 +80,9 @@ export const appointments = pgTable("appointments_appointments", {
   answers: jsonb("answers").$type<Record<string, unknown>>().notNull().default({}),
   answersDisplay: jsonb("answers_display").$type<DisplayedAnswer[]>().notNull().default([]),
   idempotencyKey: text("idempotency_key").notNull(),
-  remindedAt: at("reminded_at"),
-  cancelledAt: at("cancelled_at"),
-  createdAt: at("created_at").notNull().defaultNow(),
-  updatedAt: at("updated_at").notNull().defaultNow(),
+  remindedAt: timestamptz("reminded_at"),
+  cancelledAt: timestamptz("cancelled_at"),
+  createdAt: timestamptz("created_at").notNull().defaultNow(),
+  updatedAt: timestamptz("updated_at").notNull().defaultNow(),
 });
 export type Appointment = typeof appointments.$inferSelect;

@@ -4,12 +4,12 @@ import type { Browser, Page } from "playwright-core";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  axeViolations,
+  expectPhonePage,
   launchBrowser,
+  signInResidentByCode,
   startTestServer,
   type TestServer,
 } from "../../core/testing/browser.ts";
-import { latestSignInCode } from "../../core/testing/sign-in-code.ts";
 import { paymentsOfSubject } from "../payments/index.ts";
 import { refundAmount } from "./calendar.ts";
 import { rulesOf } from "./data.ts";
@@ -34,23 +34,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** Resident pages carry no script, so nothing depends on it; they fit a 360 px phone with no axe violations. */
-async function expectAccessible(page: Page) {
-  expect(await page.locator("script").count(), page.url()).toBe(0);
-  expect(await axeViolations(page), page.url()).toEqual([]);
-  const scrollWidth = await page.evaluate(() => document.scrollingElement?.scrollWidth ?? 0);
-  expect(scrollWidth, page.url()).toBeLessThanOrEqual(360);
-}
-
-async function signInResident(page: Page, email: string) {
-  await page.goto(`${site}/sign-in`);
-  await page.getByLabel("メールアドレス").fill(email);
-  await page.getByRole("button", { name: "確認コードを送る" }).click();
-  await page.waitForURL(/\/sign-in\/code/);
-  await page.getByLabel("確認コード（6桁）").fill(await latestSignInCode(db(), email));
-  await page.getByRole("button", { name: "ログイン" }).click();
-  await page.waitForURL(/\/my$/);
-}
+const signInResident = (page: Page, email: string) => signInResidentByCode(page, { site, db: db(), email });
 
 describe("facility booking on a phone", () => {
   it("a facility booking paid and cancelled with the right refund", async () => {
@@ -63,24 +47,24 @@ describe("facility booking on a phone", () => {
     await signInResident(page, "hanako@example.jp");
 
     await page.goto(`${site}/facilities`);
-    await expectAccessible(page);
+    await expectPhonePage(page);
     await page.getByRole("link", { name: /市民体育館/ }).click();
     await page.waitForURL(/\/facilities\/shimin-taiikukan$/);
-    await expectAccessible(page);
+    await expectPhonePage(page);
     // The week that holds the day, from the grid's own links.
     await page.goto(`${site}/facilities/shimin-taiikukan?unit=${unitId}&week=${date}`);
-    await expectAccessible(page);
+    await expectPhonePage(page);
     const choice = page.locator(`a[href*="start=${encodeURIComponent(slot.startsAt.toISOString())}"]`);
     expect(await choice.textContent()).toContain("空き");
     await choice.click();
 
     await page.waitForURL(/\/facilities\/shimin-taiikukan\/book\?/);
-    await expectAccessible(page);
+    await expectPhonePage(page);
     expect(await page.locator("#fee").textContent()).toBe("2,600円");
     await page.getByRole("button", { name: "仮予約してお支払いへ進む" }).click();
 
     await page.waitForURL(/\/payments\/[0-9a-f-]{36}$/);
-    await expectAccessible(page);
+    await expectPhonePage(page);
     await page.locator('form[action$="/start"] button').click();
     await page.waitForURL(/\/payments\/test-provider\/pay\//);
     await page.locator("#f-card").fill("4242 4242 4242 4242");
@@ -103,7 +87,7 @@ describe("facility booking on a phone", () => {
 
     await page.getByRole("link", { name: "手続きの画面に戻る" }).click();
     await page.waitForURL(new RegExp(`/my/bookings/${booking!.id}$`));
-    await expectAccessible(page);
+    await expectPhonePage(page);
     expect(await page.locator("#booking-status").textContent()).toBe("予約確定");
     expect(await page.locator("#door-pin").textContent()).toBe(key!.pin);
     // The QR code beside it, as the page draws it, reads back as the same code.
@@ -124,14 +108,14 @@ describe("facility booking on a phone", () => {
     // during the booking (the keypad takes no time from the form, so that is asked of the lock directly).
     const duringBooking = new Date(slot.startsAt.getTime() + 3_600_000);
     await page.goto(`${site}/facilities/test-lock`);
-    await expectAccessible(page);
+    await expectPhonePage(page);
     await page.locator("#f-unit").selectOption(unitId);
     await page.locator("#f-pin").fill(key!.pin);
     await page.getByRole("button", { name: "開ける" }).click();
     expect(await page.locator("#lock-result").textContent()).toBe(
       "暗証番号が違うか、使える時間ではありません",
     );
-    await expectAccessible(page);
+    await expectPhonePage(page);
     expect(await tryTestLock(db(), { tenantId, unitId, pin: key!.pin, at: duringBooking })).toBe(true);
 
     // Cancel: the refund preview follows the table, and the refund goes through the payments module.
@@ -142,7 +126,7 @@ describe("facility booking on a phone", () => {
     );
     await page.getByRole("button", { name: "予約を取り消す" }).click();
     await page.waitForURL(/\?cancelled=1$/);
-    await expectAccessible(page);
+    await expectPhonePage(page);
     expect(await page.locator("#booking-status").textContent()).toBe("取消済み");
     expect(await page.locator("#refund-amount").textContent()).toBe(`${expected.toLocaleString("ja-JP")}円`);
     expect((await db().select().from(bookings).where(eq(bookings.id, booking!.id)))[0]).toMatchObject({

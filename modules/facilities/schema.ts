@@ -8,18 +8,11 @@ import {
   primaryKey,
   smallint,
   text,
-  timestamp,
   uuid,
 } from "drizzle-orm/pg-core";
 import { residents, staffAccounts } from "../../core/identity/schema.ts";
-import { tenants } from "../../core/tenancy/schema.ts";
+import { tenantIdColumn, tenants, timestamptz } from "../../core/tenancy/schema.ts";
 import type { FacilityRules, UnitSchedule } from "./rules.ts";
-
-const tenantId = () =>
-  uuid("tenant_id")
-    .notNull()
-    .references(() => tenants.id);
-const at = (name: string) => timestamp(name, { withTimezone: true });
 
 export const facilityRules = pgTable("facilities_rules", {
   tenantId: uuid("tenant_id")
@@ -27,7 +20,7 @@ export const facilityRules = pgTable("facilities_rules", {
     .references(() => tenants.id),
   rules: jsonb("rules").$type<FacilityRules>().notNull(),
   /** Set on every change: the parsed rules are cached by it (data.ts). */
-  updatedAt: at("updated_at").notNull().defaultNow(),
+  updatedAt: timestamptz("updated_at").notNull().defaultNow(),
 });
 
 /** 休館日が祝日に当たるとき: the next non-holiday day closes instead, the facility opens, or it stays closed. */
@@ -36,7 +29,7 @@ export type ClosedDayOnHoliday = (typeof closedDayOnHolidayRules)[number];
 
 export const facilities = pgTable("facilities_facilities", {
   id: uuid("id").primaryKey().defaultRandom(),
-  tenantId: tenantId(),
+  tenantId: tenantIdColumn(),
   slug: text("slug").notNull(),
   nameJa: text("name_ja").notNull(),
   nameEn: text("name_en").notNull(),
@@ -50,13 +43,13 @@ export const facilities = pgTable("facilities_facilities", {
     .default("next_day"),
   yearEndClosure: jsonb("year_end_closure").$type<{ from: string; to: string } | null>(),
   sortOrder: integer("sort_order").notNull().default(0),
-  createdAt: at("created_at").notNull().defaultNow(),
+  createdAt: timestamptz("created_at").notNull().defaultNow(),
 });
 export type Facility = typeof facilities.$inferSelect;
 
 export const facilityClosures = pgTable("facilities_closures", {
   id: uuid("id").primaryKey().defaultRandom(),
-  tenantId: tenantId(),
+  tenantId: tenantIdColumn(),
   facilityId: uuid("facility_id").notNull(),
   fromDate: date("from_date", { mode: "string" }).notNull(),
   toDate: date("to_date", { mode: "string" }).notNull(),
@@ -67,7 +60,7 @@ export type FacilityClosure = typeof facilityClosures.$inferSelect;
 
 export const facilityUnits = pgTable("facilities_units", {
   id: uuid("id").primaryKey().defaultRandom(),
-  tenantId: tenantId(),
+  tenantId: tenantIdColumn(),
   facilityId: uuid("facility_id").notNull(),
   nameJa: text("name_ja").notNull(),
   nameEn: text("name_en").notNull(),
@@ -75,7 +68,7 @@ export const facilityUnits = pgTable("facilities_units", {
   schedule: jsonb("schedule").$type<UnitSchedule>().notNull(),
   lockProvider: text("lock_provider").notNull().default("test"),
   sortOrder: integer("sort_order").notNull().default(0),
-  createdAt: at("created_at").notNull().defaultNow(),
+  createdAt: timestamptz("created_at").notNull().defaultNow(),
 });
 export type FacilityUnit = typeof facilityUnits.$inferSelect;
 
@@ -83,7 +76,7 @@ export const groupStatuses = ["pending", "approved", "rejected"] as const;
 
 export const facilityGroups = pgTable("facilities_groups", {
   id: uuid("id").primaryKey().defaultRandom(),
-  tenantId: tenantId(),
+  tenantId: tenantIdColumn(),
   name: text("name").notNull(),
   normalizedName: text("normalized_name").notNull(),
   representativeResidentId: uuid("representative_resident_id")
@@ -92,8 +85,8 @@ export const facilityGroups = pgTable("facilities_groups", {
   userCategory: text("user_category").notNull(),
   status: text("status", { enum: groupStatuses }).notNull().default("pending"),
   decidedBy: uuid("decided_by").references(() => staffAccounts.id),
-  decidedAt: at("decided_at"),
-  createdAt: at("created_at").notNull().defaultNow(),
+  decidedAt: timestamptz("decided_at"),
+  createdAt: timestamptz("created_at").notNull().defaultNow(),
 });
 export type FacilityGroup = typeof facilityGroups.$inferSelect;
 
@@ -113,82 +106,82 @@ export const cancelReasons = [
 
 export const bookings = pgTable("facilities_bookings", {
   id: uuid("id").primaryKey().defaultRandom(),
-  tenantId: tenantId(),
+  tenantId: tenantIdColumn(),
   unitId: uuid("unit_id").notNull(),
   reference: text("reference").notNull(),
   residentId: uuid("resident_id").references(() => residents.id),
   groupId: uuid("group_id"),
-  startsAt: at("starts_at").notNull(),
-  endsAt: at("ends_at").notNull(),
+  startsAt: timestamptz("starts_at").notNull(),
+  endsAt: timestamptz("ends_at").notNull(),
   status: text("status", { enum: bookingStatuses }).notNull(),
   source: text("source", { enum: bookingSources }).notNull(),
   lotteryRoundId: uuid("lottery_round_id"),
   /** The round's first-come time: from then on the slot must not go back to the lottery. */
-  lotteryReleaseAt: at("lottery_release_at"),
+  lotteryReleaseAt: timestamptz("lottery_release_at"),
   userCategory: text("user_category"),
   admissionCharged: boolean("admission_charged").notNull().default(false),
   fee: integer("fee").notNull().default(0),
   purpose: text("purpose").notNull().default(""),
   idempotencyKey: text("idempotency_key"),
-  confirmBy: at("confirm_by"),
-  confirmedAt: at("confirmed_at"),
-  cancelledAt: at("cancelled_at"),
+  confirmBy: timestamptz("confirm_by"),
+  confirmedAt: timestamptz("confirmed_at"),
+  cancelledAt: timestamptz("cancelled_at"),
   cancelReason: text("cancel_reason", { enum: cancelReasons }),
   refundAmount: integer("refund_amount"),
-  noShowAt: at("no_show_at"),
-  createdAt: at("created_at").notNull().defaultNow(),
-  updatedAt: at("updated_at").notNull().defaultNow(),
+  noShowAt: timestamptz("no_show_at"),
+  createdAt: timestamptz("created_at").notNull().defaultNow(),
+  updatedAt: timestamptz("updated_at").notNull().defaultNow(),
 });
 export type Booking = typeof bookings.$inferSelect;
 
 export const penalties = pgTable("facilities_penalties", {
   id: uuid("id").primaryKey().defaultRandom(),
-  tenantId: tenantId(),
+  tenantId: tenantIdColumn(),
   residentId: uuid("resident_id").references(() => residents.id),
   groupId: uuid("group_id"),
   bookingId: uuid("booking_id").notNull(),
   kind: text("kind", { enum: ["no_show", "late_cancel"] }).notNull(),
   points: numeric("points", { precision: 6, scale: 2, mode: "number" }).notNull(),
-  createdAt: at("created_at").notNull().defaultNow(),
+  createdAt: timestamptz("created_at").notNull().defaultNow(),
 });
 
 export const digitalKeys = pgTable("facilities_digital_keys", {
   id: uuid("id").primaryKey().defaultRandom(),
-  tenantId: tenantId(),
+  tenantId: tenantIdColumn(),
   bookingId: uuid("booking_id").notNull(),
   unitId: uuid("unit_id").notNull(),
   pin: text("pin").notNull(),
-  validFrom: at("valid_from").notNull(),
-  validUntil: at("valid_until").notNull(),
+  validFrom: timestamptz("valid_from").notNull(),
+  validUntil: timestamptz("valid_until").notNull(),
   lockReference: text("lock_reference"),
   status: text("status", { enum: ["issued", "revoked"] })
     .notNull()
     .default("issued"),
-  issuedAt: at("issued_at").notNull().defaultNow(),
-  revokedAt: at("revoked_at"),
+  issuedAt: timestamptz("issued_at").notNull().defaultNow(),
+  revokedAt: timestamptz("revoked_at"),
 });
 export type DigitalKey = typeof digitalKeys.$inferSelect;
 
 export const testLockCodes = pgTable("facilities_test_lock_codes", {
   id: uuid("id").primaryKey().defaultRandom(),
-  tenantId: tenantId(),
+  tenantId: tenantIdColumn(),
   unitId: uuid("unit_id").notNull(),
   pin: text("pin").notNull(),
-  validFrom: at("valid_from").notNull(),
-  validUntil: at("valid_until").notNull(),
-  revokedAt: at("revoked_at"),
-  createdAt: at("created_at").notNull().defaultNow(),
+  validFrom: timestamptz("valid_from").notNull(),
+  validUntil: timestamptz("valid_until").notNull(),
+  revokedAt: timestamptz("revoked_at"),
+  createdAt: timestamptz("created_at").notNull().defaultNow(),
 });
 
 export const calendarFeeds = pgTable(
   "facilities_calendar_feeds",
   {
-    tenantId: tenantId(),
+    tenantId: tenantIdColumn(),
     residentId: uuid("resident_id")
       .notNull()
       .references(() => residents.id),
     tokenHash: text("token_hash").notNull(),
-    createdAt: at("created_at").notNull().defaultNow(),
+    createdAt: timestamptz("created_at").notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.residentId] })],
 );
@@ -196,7 +189,7 @@ export const calendarFeeds = pgTable(
 export const residentCategories = pgTable(
   "facilities_resident_categories",
   {
-    tenantId: tenantId(),
+    tenantId: tenantIdColumn(),
     residentId: uuid("resident_id")
       .notNull()
       .references(() => residents.id),

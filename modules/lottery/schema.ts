@@ -1,28 +1,22 @@
-import { integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { integer, jsonb, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
 import { residents } from "../../core/identity/schema.ts";
-import { tenants } from "../../core/tenancy/schema.ts";
+import { tenantIdColumn, timestamptz } from "../../core/tenancy/schema.ts";
 import type { PassedOver } from "./promotion-order.ts";
 import type { PublishedDraw } from "./published-draw.ts";
-
-const tenantId = () =>
-  uuid("tenant_id")
-    .notNull()
-    .references(() => tenants.id);
-const at = (name: string) => timestamp(name, { withTimezone: true });
 
 export const roundStatuses = ["accepting", "drawn", "released"] as const;
 export type RoundStatus = (typeof roundStatuses)[number];
 
 export const rounds = pgTable("lottery_rounds", {
   id: uuid("id").primaryKey().defaultRandom(),
-  tenantId: tenantId(),
+  tenantId: tenantIdColumn(),
   titleJa: text("title_ja").notNull(),
   titleEn: text("title_en").notNull(),
-  applicationsOpenAt: at("applications_open_at").notNull(),
-  applicationsCloseAt: at("applications_close_at").notNull(),
-  drawAt: at("draw_at").notNull(),
-  confirmBy: at("confirm_by").notNull(),
-  firstComeAt: at("first_come_at").notNull(),
+  applicationsOpenAt: timestamptz("applications_open_at").notNull(),
+  applicationsCloseAt: timestamptz("applications_close_at").notNull(),
+  drawAt: timestamptz("draw_at").notNull(),
+  confirmBy: timestamptz("confirm_by").notNull(),
+  firstComeAt: timestamptz("first_come_at").notNull(),
   maxEntriesPerApplicant: integer("max_entries_per_applicant").notNull(),
   maxWinsPerApplicant: integer("max_wins_per_applicant").notNull(),
   choicesPerEntry: integer("choices_per_entry").notNull(),
@@ -32,20 +26,20 @@ export const rounds = pgTable("lottery_rounds", {
   seedHash: text("seed_hash").notNull(),
   status: text("status", { enum: roundStatuses }).notNull().default("accepting"),
   publishedDraw: jsonb("published_draw").$type<PublishedDraw>(),
-  drawnAt: at("drawn_at"),
-  releasedAt: at("released_at"),
+  drawnAt: timestamptz("drawn_at"),
+  releasedAt: timestamptz("released_at"),
   createdBy: uuid("created_by"),
-  createdAt: at("created_at").notNull().defaultNow(),
+  createdAt: timestamptz("created_at").notNull().defaultNow(),
 });
 export type Round = typeof rounds.$inferSelect;
 
 export const slots = pgTable("lottery_slots", {
   id: uuid("id").primaryKey().defaultRandom(),
-  tenantId: tenantId(),
+  tenantId: tenantIdColumn(),
   roundId: uuid("round_id").notNull(),
   unitId: uuid("unit_id").notNull(),
-  startsAt: at("starts_at").notNull(),
-  endsAt: at("ends_at").notNull(),
+  startsAt: timestamptz("starts_at").notNull(),
+  endsAt: timestamptz("ends_at").notNull(),
   labelJa: text("label_ja").notNull(),
   labelEn: text("label_en").notNull(),
   bookingId: uuid("booking_id").notNull(),
@@ -54,7 +48,7 @@ export type LotterySlot = typeof slots.$inferSelect;
 
 export const entries = pgTable("lottery_entries", {
   id: uuid("id").primaryKey().defaultRandom(),
-  tenantId: tenantId(),
+  tenantId: tenantIdColumn(),
   roundId: uuid("round_id").notNull(),
   residentId: uuid("resident_id")
     .notNull()
@@ -63,7 +57,7 @@ export const entries = pgTable("lottery_entries", {
   applicantKey: text("applicant_key").notNull(),
   userCategory: text("user_category").notNull(),
   tier: integer("tier").notNull(),
-  createdAt: at("created_at").notNull().defaultNow(),
+  createdAt: timestamptz("created_at").notNull().defaultNow(),
 });
 export type Entry = typeof entries.$inferSelect;
 
@@ -82,7 +76,7 @@ export type WinStatus = (typeof winStatuses)[number];
 
 export const wins = pgTable("lottery_wins", {
   id: uuid("id").primaryKey().defaultRandom(),
-  tenantId: tenantId(),
+  tenantId: tenantIdColumn(),
   roundId: uuid("round_id").notNull(),
   entryId: uuid("entry_id").notNull(),
   slotId: uuid("slot_id").notNull(),
@@ -90,7 +84,7 @@ export const wins = pgTable("lottery_wins", {
   bookingId: uuid("booking_id").notNull(),
   bookingPath: text("booking_path").notNull(),
   status: text("status", { enum: winStatuses }).notNull().default("awarded"),
-  updatedAt: at("updated_at").notNull().defaultNow(),
+  updatedAt: timestamptz("updated_at").notNull().defaultNow(),
 });
 export type Win = typeof wins.$inferSelect;
 
@@ -98,7 +92,7 @@ export type Win = typeof wins.$inferSelect;
  *  first-come time. */
 export const promotions = pgTable("lottery_promotions", {
   id: uuid("id").primaryKey().defaultRandom(),
-  tenantId: tenantId(),
+  tenantId: tenantIdColumn(),
   roundId: uuid("round_id").notNull(),
   seq: integer("seq").notNull(),
   slotId: uuid("slot_id").notNull(),
@@ -109,7 +103,7 @@ export const promotions = pgTable("lottery_promotions", {
   promotedWinId: uuid("promoted_win_id"),
   promotedEntryId: uuid("promoted_entry_id"),
   drawStep: integer("draw_step"),
-  confirmBy: at("confirm_by"),
-  createdAt: at("created_at").notNull().defaultNow(),
+  confirmBy: timestamptz("confirm_by"),
+  createdAt: timestamptz("created_at").notNull().defaultNow(),
 });
 export type Promotion = typeof promotions.$inferSelect;

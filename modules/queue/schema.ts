@@ -1,29 +1,13 @@
-import {
-  boolean,
-  date,
-  integer,
-  jsonb,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uuid,
-} from "drizzle-orm/pg-core";
+import { boolean, date, integer, jsonb, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
 import { departments, residents } from "../../core/identity/schema.ts";
-import { tenants } from "../../core/tenancy/schema.ts";
-
-const tenantId = () =>
-  uuid("tenant_id")
-    .notNull()
-    .references(() => tenants.id);
-const at = (name: string) => timestamp(name, { withTimezone: true });
+import { tenantIdColumn, timestamptz } from "../../core/tenancy/schema.ts";
 
 /** Ticketing hours of one weekday, "HH:MM" in Tokyo time; null means closed that weekday. */
 export type DayHours = { opens: string; closes: string } | null;
 
 export const queueOffices = pgTable("queue_offices", {
   id: uuid("id").primaryKey().defaultRandom(),
-  tenantId: tenantId(),
+  tenantId: tenantIdColumn(),
   slug: text("slug").notNull(),
   nameJa: text("name_ja").notNull(),
   nameEn: text("name_en").notNull(),
@@ -32,26 +16,26 @@ export const queueOffices = pgTable("queue_offices", {
   hours: jsonb("hours").$type<DayHours[]>().notNull(),
   closedOnHolidays: boolean("closed_on_holidays").notNull().default(true),
   notifyAhead: integer("notify_ahead").notNull().default(3),
-  createdAt: at("created_at").notNull().defaultNow(),
+  createdAt: timestamptz("created_at").notNull().defaultNow(),
 });
 export type QueueOffice = typeof queueOffices.$inferSelect;
 
 export const queueCounters = pgTable("queue_counters", {
   id: uuid("id").primaryKey().defaultRandom(),
-  tenantId: tenantId(),
+  tenantId: tenantIdColumn(),
   officeId: uuid("office_id").notNull(),
   number: integer("number").notNull(),
   /** Optional: empty names show as 窓口N. */
   nameJa: text("name_ja").notNull().default(""),
   nameEn: text("name_en").notNull().default(""),
   /** Set when staff removed it; the row stays for past tickets. */
-  removedAt: at("removed_at"),
+  removedAt: timestamptz("removed_at"),
 });
 export type QueueCounter = typeof queueCounters.$inferSelect;
 
 export const queueCategories = pgTable("queue_categories", {
   id: uuid("id").primaryKey().defaultRandom(),
-  tenantId: tenantId(),
+  tenantId: tenantIdColumn(),
   officeId: uuid("office_id").notNull(),
   prefix: text("prefix").notNull(),
   nameJa: text("name_ja").notNull(),
@@ -59,14 +43,14 @@ export const queueCategories = pgTable("queue_categories", {
   averageServiceMinutes: integer("average_service_minutes").notNull(),
   sortOrder: integer("sort_order").notNull().default(0),
   /** Set when staff removed it; the row stays for past tickets. */
-  removedAt: at("removed_at"),
+  removedAt: timestamptz("removed_at"),
 });
 export type QueueCategory = typeof queueCategories.$inferSelect;
 
 export const queueCounterCategories = pgTable(
   "queue_counter_categories",
   {
-    tenantId: tenantId(),
+    tenantId: tenantIdColumn(),
     counterId: uuid("counter_id").notNull(),
     categoryId: uuid("category_id").notNull(),
   },
@@ -76,7 +60,7 @@ export const queueCounterCategories = pgTable(
 export const queueDaySequences = pgTable(
   "queue_day_sequences",
   {
-    tenantId: tenantId(),
+    tenantId: tenantIdColumn(),
     officeId: uuid("office_id").notNull(),
     serviceDate: date("service_date").notNull(),
     lastNumber: integer("last_number").notNull(),
@@ -89,7 +73,7 @@ export type TicketStatus = (typeof ticketStatuses)[number];
 
 export const queueTickets = pgTable("queue_tickets", {
   id: uuid("id").primaryKey().defaultRandom(),
-  tenantId: tenantId(),
+  tenantId: tenantIdColumn(),
   officeId: uuid("office_id").notNull(),
   categoryId: uuid("category_id").notNull(),
   serviceDate: date("service_date").notNull(),
@@ -104,12 +88,12 @@ export const queueTickets = pgTable("queue_tickets", {
   idempotencyKey: text("idempotency_key"),
   status: text("status", { enum: ticketStatuses }).notNull().default("waiting"),
   counterId: uuid("counter_id"),
-  calledAt: at("called_at"),
+  calledAt: timestamptz("called_at"),
   callCount: integer("call_count").notNull().default(0),
-  finishedAt: at("finished_at"),
-  nearNotifiedAt: at("near_notified_at"),
-  calledNotifiedAt: at("called_notified_at"),
-  createdAt: at("created_at").notNull().defaultNow(),
-  updatedAt: at("updated_at").notNull().defaultNow(),
+  finishedAt: timestamptz("finished_at"),
+  nearNotifiedAt: timestamptz("near_notified_at"),
+  calledNotifiedAt: timestamptz("called_notified_at"),
+  createdAt: timestamptz("created_at").notNull().defaultNow(),
+  updatedAt: timestamptz("updated_at").notNull().defaultNow(),
 });
 export type QueueTicket = typeof queueTickets.$inferSelect;
