@@ -97,3 +97,13 @@ export async function signInResidentByCode(
   await page.getByRole("button", { name: "ログイン" }).click();
   await page.waitForURL(/\/my$/);
 }
+
+/** Moves focus on with Tab and types, as someone filling a form from the keyboard. */
+export async function tabAndType(page: Page, text: string): Promise<void> {
+  await page.keyboard.press("Tab");
+  await page.keyboard.type(text);
+}
+
+/** The name attribute of the focused control: where the keyboard is. */
+export const focusedName = (page: Page): Promise<string | null> =>
+  page.evaluate(() => document.activeElement?.getAttribute("name") ?? null);

@@ -2,14 +2,16 @@
 // two opening periods on Mondays. Both staff pages are axe-clean, and a resident then finds the counter on
 // /appointments with days to choose from.
 import { and, eq } from "drizzle-orm";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../app/seed-demo.ts";
 import {
   axeViolations,
+  focusedName,
   launchBrowser,
   startTestServer,
   type TestServer,
+  tabAndType,
 } from "../../core/testing/browser.ts";
 import { appointmentTypes, openingHours } from "./schema.ts";
 
@@ -27,14 +29,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
-
-/** Moves focus on with Tab and types, as someone filling the form from the keyboard. */
-async function tabAndType(page: Page, text: string) {
-  await page.keyboard.press("Tab");
-  await page.keyboard.type(text);
-}
-
-const focusedName = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute("name") ?? null);
 
 describe("setting up a counter", () => {
   it("lets a manager add a kind with two periods on Mondays by keyboard, which a resident can then book", async () => {

@@ -7,11 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../app/seed-demo.ts";
 import {
   axeViolations,
+  focusedName,
   launchBrowser,
+  signInResidentByCode,
   startTestServer,
   type TestServer,
+  tabAndType,
 } from "../../core/testing/browser.ts";
-import { latestSignInCode } from "../../core/testing/sign-in-code.ts";
 import { facilityUnits } from "./schema.ts";
 import { demoTenantId, openWeekday, slotOf } from "./testing.ts";
 
@@ -29,14 +31,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
-
-/** Moves focus on with Tab and types, as someone filling the form from the keyboard. */
-async function tabAndType(page: Page, text: string) {
-  await page.keyboard.press("Tab");
-  await page.keyboard.type(text);
-}
-
-const focusedName = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute("name") ?? null);
 
 /** Follows a link from the keyboard. */
 async function follow(page: Page, name: string, url: RegExp) {
@@ -119,13 +113,7 @@ describe("setting up a room", () => {
     const slot = await slotOf(db(), tenantId, unit!.id, date, "b2");
     const resident = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: "ja-JP" });
     const phone = await resident.newPage();
-    await phone.goto(`${site}/sign-in`);
-    await phone.getByLabel("メールアドレス").fill("takkyu@example.jp");
-    await phone.getByRole("button", { name: "確認コードを送る" }).click();
-    await phone.waitForURL(/\/sign-in\/code/);
-    await phone.getByLabel("確認コード（6桁）").fill(await latestSignInCode(db(), "takkyu@example.jp"));
-    await phone.getByRole("button", { name: "ログイン" }).click();
-    await phone.waitForURL(/\/my$/);
+    await signInResidentByCode(phone, { site, db: db(), email: "takkyu@example.jp" });
     await phone.goto(`${site}/facilities/shimin-taiikukan`);
     expect(await phone.getByText("卓球室").count()).toBeGreaterThan(0);
     await phone.goto(`${site}/facilities/shimin-taiikukan?unit=${unit!.id}&week=${date}`);

@@ -204,7 +204,7 @@ describe("staff payments API", () => {
     const audits = await db().select().from(auditLog).where(eq(auditLog.resourceId, payment.id));
     expect(audits.filter((a) => a.action === "payments.refund.create")).toHaveLength(2);
     expect(audits.filter((a) => a.action === "payments.refund.succeed")).toHaveLength(2);
-    // Nothing left: any further refund is refused.
+    // Nothing left: every further refund is refused.
     expect(
       (await refund(payment.id, manager, { amount: 1, expectedRefundable: 0, reason: "x" })).status,
     ).toBe(400);
