@@ -10,6 +10,7 @@ import { departments } from "../../core/identity/schema.ts";
 import { loadOffice, type OfficeSetup } from "./line.ts";
 import {
   type FormErrors,
+  type Parsed,
   parseCategoryForm,
   parseCounterForm,
   parseOfficeForm,
@@ -100,6 +101,18 @@ async function attempt(
     }
     throw error;
   }
+}
+
+/** The form's own errors, or else the operation's refusal; null once saved. */
+function submit<Values>(
+  key: string,
+  typed: TypedForm,
+  parsed: Parsed<Values>,
+  save: (values: Values) => Promise<unknown>,
+): Promise<Failed | null> {
+  return "errors" in parsed
+    ? Promise.resolve({ key, typed, errors: parsed.errors })
+    : attempt(key, typed, () => save(parsed.values));
 }
 
 function formView(c: Context<AppEnv>, key: string, failed: Failed | null, saved: TypedForm) {
@@ -384,29 +397,23 @@ export const queueAdminPages = new Hono<AppEnv>()
     const allowed = await departmentsInCharge(c);
     const typed = await typedForm(c);
     const parsed = parseOfficeForm(typed, { departmentIds: allowed.map((d) => d.id), creating: false });
-    const failed =
-      "errors" in parsed
-        ? { key: "office", typed, errors: parsed.errors }
-        : await attempt("office", typed, () =>
-            saveOffice({
-              ...context(c),
-              officeId: setup.office.id,
-              values: { ...parsed.values, slug: setup.office.slug },
-              actor,
-            }),
-          );
+    const failed = await submit("office", typed, parsed, (values) =>
+      saveOffice({
+        ...context(c),
+        officeId: setup.office.id,
+        values: { ...values, slug: setup.office.slug },
+        actor,
+      }),
+    );
     return done(c, setup, failed);
   })
   .post(`/staff/queue/:office${SLUG}/settings/counters`, async (c) => {
     const { setup, actor } = await managedOffice(c);
     const typed = await typedForm(c);
     const parsed = parseCounterForm(typed);
-    const failed =
-      "errors" in parsed
-        ? { key: "counter-new", typed, errors: parsed.errors }
-        : await attempt("counter-new", typed, () =>
-            saveCounter({ ...context(c), officeId: setup.office.id, values: parsed.values, actor }),
-          );
+    const failed = await submit("counter-new", typed, parsed, (values) =>
+      saveCounter({ ...context(c), officeId: setup.office.id, values, actor }),
+    );
     return done(c, setup, failed);
   })
   .post(`/staff/queue/:office${SLUG}/settings/counters/:id${ID}`, async (c) => {
@@ -415,18 +422,15 @@ export const queueAdminPages = new Hono<AppEnv>()
     const key = `counter-${counterId}`;
     const typed = await typedForm(c);
     const parsed = parseCounterForm(typed);
-    const failed =
-      "errors" in parsed
-        ? { key, typed, errors: parsed.errors }
-        : await attempt(key, typed, () =>
-            saveCounter({
-              ...context(c),
-              officeId: setup.office.id,
-              counterId,
-              values: parsed.values,
-              actor,
-            }),
-          );
+    const failed = await submit(key, typed, parsed, (values) =>
+      saveCounter({
+        ...context(c),
+        officeId: setup.office.id,
+        counterId,
+        values,
+        actor,
+      }),
+    );
     return done(c, setup, failed);
   })
   .post(`/staff/queue/:office${SLUG}/settings/counters/:id${ID}/remove`, async (c) => {
@@ -444,12 +448,9 @@ export const queueAdminPages = new Hono<AppEnv>()
       typed,
       setup.counters.map((counter) => counter.id),
     );
-    const failed =
-      "errors" in parsed
-        ? { key: "category-new", typed, errors: parsed.errors }
-        : await attempt("category-new", typed, () =>
-            saveCategory({ ...context(c), officeId: setup.office.id, values: parsed.values, actor }),
-          );
+    const failed = await submit("category-new", typed, parsed, (values) =>
+      saveCategory({ ...context(c), officeId: setup.office.id, values, actor }),
+    );
     return done(c, setup, failed);
   })
   .post(`/staff/queue/:office${SLUG}/settings/categories/:id${ID}`, async (c) => {
@@ -461,18 +462,15 @@ export const queueAdminPages = new Hono<AppEnv>()
       typed,
       setup.counters.map((counter) => counter.id),
     );
-    const failed =
-      "errors" in parsed
-        ? { key, typed, errors: parsed.errors }
-        : await attempt(key, typed, () =>
-            saveCategory({
-              ...context(c),
-              officeId: setup.office.id,
-              categoryId,
-              values: parsed.values,
-              actor,
-            }),
-          );
+    const failed = await submit(key, typed, parsed, (values) =>
+      saveCategory({
+        ...context(c),
+        officeId: setup.office.id,
+        categoryId,
+        values,
+        actor,
+      }),
+    );
     return done(c, setup, failed);
   })
   .post(`/staff/queue/:office${SLUG}/settings/categories/:id${ID}/remove`, async (c) => {

@@ -4,7 +4,7 @@ import type { DayHours } from "./schema.ts";
 export type TypedForm = Record<string, string | string[]>;
 /** Field name → message key of queueMessages. */
 export type FormErrors = Record<string, string>;
-type Parsed<T> = { values: T } | { errors: FormErrors };
+export type Parsed<T> = { values: T } | { errors: FormErrors };
 
 export type OfficeValues = {
   slug: string;
