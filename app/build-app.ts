@@ -102,7 +102,8 @@ export function buildApp({ services, modules }: BuildAppOptions) {
     secureHeaders({
       contentSecurityPolicy: {
         defaultSrc: ["'self'"],
-        imgSrc: ["'self'", "data:"],
+        // Map tiles may come from the tile server the install is configured with (地理院タイル by default).
+        imgSrc: ["'self'", "data:", ...mapTileOrigin(services.config.mapTileUrl)],
         styleSrc: ["'self'"],
         scriptSrc: ["'self'"],
         // The staff console previews resident pages in a phone-sized frame; no other site may frame us.
@@ -204,4 +205,8 @@ export function buildApp({ services, modules }: BuildAppOptions) {
   app.notFound(handleNotFound);
   app.onError(handleError);
   return app;
+}
+
+function mapTileOrigin(template: string): string[] {
+  return template.startsWith("/") ? [] : [new URL(template.replace(/[{}]/g, "")).origin];
 }

@@ -6,6 +6,7 @@ import { formsModule } from "../modules/forms/index.ts";
 import { lotteryModule } from "../modules/lottery/index.ts";
 import { paymentsModule } from "../modules/payments/index.ts";
 import { queueModule } from "../modules/queue/index.ts";
+import { reportsModule } from "../modules/reports/index.ts";
 
 /** The modules this install runs, in migration order. Adding a module is one line here. */
 export const installedModules: readonly ModuleManifest[] = [
@@ -16,4 +17,5 @@ export const installedModules: readonly ModuleManifest[] = [
   facilitiesModule,
   lotteryModule,
   queueModule,
+  reportsModule,
 ];

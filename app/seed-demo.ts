@@ -35,6 +35,7 @@ export const demoStaff: {
   { email: "staff@tenohira.localhost", name: "窓口 一郎", role: "staff", department: "madoguchi-kakari" },
   { email: "viewer@tenohira.localhost", name: "閲覧 花子", role: "read_only", department: "shimin-ka" },
   { email: "doro@tenohira.localhost", name: "道路 次郎", role: "staff", department: "doro-ka" },
+  { email: "kankyo@tenohira.localhost", name: "環境 三郎", role: "staff", department: "kankyo-ka" },
   {
     email: "operator@tenohira.localhost",
     name: "てのひら環境サービス（委託）",

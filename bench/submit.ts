@@ -16,7 +16,7 @@ import { tenants } from "../core/tenancy/schema.ts";
 import type { Answers, ProvenanceMap } from "../modules/forms/definition/answers.ts";
 import type { FormDefinition, FormDefinitionInput } from "../modules/forms/definition/form-definition.ts";
 import { submitApplication } from "../modules/forms/operations/submit-application.ts";
-import { newReferenceNumber } from "../modules/forms/reference-number.ts";
+import { newReferenceNumber } from "../core/reference/reference-number.ts";
 import { applications } from "../modules/forms/schema.ts";
 import { insertPublishedForm } from "../modules/forms/testing.ts";
 import {

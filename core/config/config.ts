@@ -62,6 +62,14 @@ export const ConfigSchema = z
      * sit on LGWAN or another closed network (docs/webhooks.md).
      */
     webhooksAllowPrivateNetworks: z.stringbool().default(false),
+    /**
+     * Background map tiles as an XYZ template ({z}/{x}/{y}); default 地理院タイル (GSI standard map). A path
+     * starting with "/" is served by this install, e.g. the built-in offline tiles "/map/tiles/{z}/{x}/{y}.png".
+     */
+    mapTileUrl: z.string().min(1).default("https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png"),
+    /** The credit the tile source requires, shown under every map. */
+    mapAttribution: z.string().min(1).default("地理院タイル"),
+    mapAttributionUrl: z.url().default("https://maps.gsi.go.jp/development/ichiran.html"),
   })
   .superRefine((config, ctx) => {
     if (config.storage === "s3" && !config.s3Bucket) {

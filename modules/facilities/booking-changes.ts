@@ -1,9 +1,9 @@
-import { randomInt } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import type { Actor } from "../../core/audit/actor.ts";
 import type { Db } from "../../core/db/database.ts";
 import { recordChange } from "../../core/events/record-change.ts";
 import { enqueueJob } from "../../core/jobs/enqueue-job.ts";
+import { newReferenceNumber } from "../../core/reference/reference-number.ts";
 import { cancelPayment, paymentsOfSubject, refundPayment } from "../payments/index.ts";
 import { issueDigitalKeyJob, revokeDigitalKeyJob } from "./jobs.ts";
 import { bookingProblems } from "./problems.ts";
@@ -15,17 +15,8 @@ export const BOOKING_SUBJECT = "facilities_booking";
 
 export const bookingPath = (id: string) => `/my/bookings/${id}`;
 
-// No 0/O, 1/I/L, 2/Z, 5/S, 8/B or U/V: a reference read aloud at the counter survives.
-const ALPHABET = "34679ACDEFGHJKMNPQRTWXY";
-
 /** A booking reference such as "R7XM-4RPA". */
-export function newBookingReference(): string {
-  let code = "";
-  for (let i = 0; i < 7; i++) {
-    code += ALPHABET[randomInt(ALPHABET.length)];
-  }
-  return `R${code.slice(0, 3)}-${code.slice(3)}`;
-}
+export const newBookingReference = () => newReferenceNumber("R");
 
 export function bookingEventPayload(booking: Booking): Record<string, unknown> {
   return {

@@ -3,10 +3,8 @@ import { eq } from "drizzle-orm";
 import type { Actor } from "../../../core/audit/actor.ts";
 import { recordChange } from "../../../core/events/record-change.ts";
 import type { Services } from "../../../core/services.ts";
-import { sniffContentType } from "../../../core/storage/content-type.ts";
-import { sanitiseImage } from "../../../core/storage/image-sanitise.ts";
+import { checkUpload } from "../../../core/storage/check-upload.ts";
 import { storedFiles } from "../../../core/storage/schema.ts";
-import { VirusScanError, type VirusScanner } from "../../../core/storage/virus-scan.ts";
 import type { AttachmentRef } from "../definition/answers.ts";
 import type { Field } from "../definition/form-definition.ts";
 import { type Application, applications, attachments } from "../schema.ts";
@@ -45,60 +43,17 @@ export async function attachFile(options: AttachFileOptions): Promise<AttachFile
       en: `You can attach at most ${field.maxFiles} file(s)`,
     });
   }
-  if (bytes.byteLength === 0) {
-    return refuse({ ja: "ファイルが空です", en: "The file is empty" });
+  const checked = await checkUpload({
+    services,
+    bytes,
+    maxBytes,
+    accept: isSignature ? ["image"] : field.accept,
+    logContext: { applicationId: application.id },
+  });
+  if (!checked.ok) {
+    return refuse(checked.reason);
   }
-  if (bytes.byteLength > maxBytes) {
-    const limit = isSignature ? "0.5" : String(field.maxSizeMb);
-    return refuse({
-      ja: `ファイルが大きすぎます（上限 ${limit}MB）`,
-      en: `The file is too large (limit ${limit} MB)`,
-    });
-  }
-  if (services.virusScanner) {
-    let verdict: Awaited<ReturnType<VirusScanner["scan"]>>;
-    try {
-      verdict = await services.virusScanner.scan(bytes);
-    } catch (error) {
-      // Never accept a file unscanned when scanning is configured: refuse it and let the resident retry.
-      if (error instanceof VirusScanError && error.kind === "size-limit-exceeded") {
-        return refuse({ ja: "ファイルが大きすぎます", en: "The file is too large" });
-      }
-      services.logger.error({ err: error, applicationId: application.id }, "virus scan failed");
-      return refuse({
-        ja: "ただいまファイルを確認できません。時間をおいてもう一度お試しください",
-        en: "We cannot check files right now. Please try again later",
-      });
-    }
-    if (!verdict.clean) {
-      services.logger.warn(
-        { signature: verdict.signature, applicationId: application.id },
-        "infected upload refused",
-      );
-      return refuse({
-        ja: "このファイルからウイルスが検出されたため、受け付けられません",
-        en: "A virus was found in this file, so it cannot be accepted",
-      });
-    }
-  }
-  const sniffed = sniffContentType(bytes);
-  const allowed = isSignature ? ["image"] : field.accept;
-  const kind = sniffed === "application/pdf" ? "pdf" : sniffed ? "image" : null;
-  if (!sniffed || !kind || !allowed.includes(kind)) {
-    return refuse({
-      ja: `このファイルの種類は添付できません（${allowed.map((a) => (a === "pdf" ? "PDF" : "画像（JPEG・PNG など）")).join("、")}のみ）`,
-      en: `This type of file cannot be attached (only ${allowed.map((a) => (a === "pdf" ? "PDF" : "images such as JPEG or PNG")).join(", ")})`,
-    });
-  }
-  let stored: { bytes: Uint8Array; contentType: string };
-  try {
-    stored = kind === "image" ? await sanitiseImage(bytes, sniffed) : { bytes, contentType: sniffed };
-  } catch {
-    return refuse({
-      ja: "ファイルが壊れているため読み込めません",
-      en: "The file is damaged and cannot be read",
-    });
-  }
+  const stored = { bytes: checked.bytes, contentType: checked.contentType };
   const name = safeFileName(options.fileName, stored.contentType);
   const key = `forms/${options.tenantId}/attachments/${application.id}/${randomUUID()}`;
   await services.storage.put(key, stored.bytes, stored.contentType);

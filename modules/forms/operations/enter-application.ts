@@ -9,7 +9,7 @@ import { FormDefinition } from "../definition/form-definition.ts";
 import { checkPage, feeOf, type PageInput, routeOf } from "../definition/validate-page.ts";
 import { keepVisibleAnswers } from "../definition/visible-answers.ts";
 import { renderReceiptJob } from "../jobs.ts";
-import { newReferenceNumber } from "../reference-number.ts";
+import { newReferenceNumber } from "../../../core/reference/reference-number.ts";
 import { type Application, applications, forms, formVersions } from "../schema.ts";
 
 export type EnterApplicationOptions = {

@@ -13,7 +13,7 @@ import { feeOf, routeOf } from "../definition/validate-page.ts";
 import { keepVisibleAnswers } from "../definition/visible-answers.ts";
 import { type Availability, formAvailability } from "../form-availability.ts";
 import { renderReceiptJob } from "../jobs.ts";
-import { newReferenceNumber } from "../reference-number.ts";
+import { newReferenceNumber } from "../../../core/reference/reference-number.ts";
 import { type Application, applications, forms } from "../schema.ts";
 
 export type SubmitApplicationOptions = {

@@ -9,7 +9,7 @@ import { tenants } from "../../../core/tenancy/schema.ts";
 import { eicarTestFile, startClamd, type TestClamd } from "../../../core/testing/clamd.ts";
 import { cookieOf, createTestPlatform, type TestPlatform } from "../../../core/testing/test-platform.ts";
 import type { FormDefinitionInput } from "../definition/form-definition.ts";
-import { isReferenceNumber } from "../reference-number.ts";
+import { isReferenceNumber } from "../../../core/reference/reference-number.ts";
 import { applications, attachments, forms, formVersions } from "../schema.ts";
 import { insertPublishedForm } from "../testing.ts";
 

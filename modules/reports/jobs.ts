@@ -1,0 +1,3 @@
+import type { JobDefinition } from "../../core/jobs/define-job.ts";
+
+export const reportJobs: readonly JobDefinition<unknown>[] = [];

@@ -1,0 +1,32 @@
+import { and, desc, eq } from "drizzle-orm";
+import type { ResidentRecord, ResidentRecordsQuery } from "../../core/module.ts";
+import { reportCategories, reportStatuses, reports } from "./schema.ts";
+
+/** The resident's own reports on My page, with the city's public status label. */
+export async function reportResidentRecords({
+  db,
+  tenantId,
+  residentId,
+}: ResidentRecordsQuery): Promise<ResidentRecord[]> {
+  const rows = await db
+    .select({ report: reports, category: reportCategories, status: reportStatuses })
+    .from(reports)
+    .innerJoin(reportCategories, eq(reportCategories.id, reports.categoryId))
+    .innerJoin(
+      reportStatuses,
+      and(eq(reportStatuses.tenantId, reports.tenantId), eq(reportStatuses.key, reports.statusKey)),
+    )
+    .where(and(eq(reports.tenantId, tenantId), eq(reports.residentId, residentId)))
+    .orderBy(desc(reports.updatedAt));
+  return rows.map(({ report, category, status }) => ({
+    kind: "report",
+    id: report.id,
+    title: {
+      ja: `${category.nameJa}（${report.reference}）`,
+      en: `${category.nameEn} (${report.reference})`,
+    },
+    status: { ja: status.labelJa, en: status.labelEn },
+    href: `/reports/${report.reference}`,
+    updatedAt: report.updatedAt,
+  }));
+}

@@ -1,0 +1,3 @@
+import type { EventSubscriber } from "../../core/events/define-subscriber.ts";
+
+export const reportSubscribers: readonly EventSubscriber[] = [];
