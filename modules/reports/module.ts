@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../../core/http/app-env.ts";
 import { defineModule } from "../../core/module.ts";
 import { reportJobs } from "./jobs.ts";
+import { reportMapData } from "./map-data.ts";
 import { reportMessages } from "./messages.ts";
 import { open311Routes } from "./open311/routes.ts";
 import { reportPublicPages } from "./public-pages.ts";
@@ -18,6 +19,7 @@ export const reportsModule = defineModule({
   name: { ja: "通報", en: "Reports" },
   migrations: new URL("./migrations/", import.meta.url),
   pages: new Hono<AppEnv>()
+    .route("/", reportMapData)
     .route("/", reportResidentPages)
     .route("/", reportPublicPages)
     .route("/", reportStaffPages)
