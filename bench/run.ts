@@ -13,6 +13,7 @@ const benchmarks: Record<string, () => Promise<Benchmark>> = {
   "search-recall": () => import("./search-recall.ts"),
   overload: () => import("./overload.ts"),
   "booking-rush": () => import("./booking-rush.ts"),
+  "report-map": () => import("./report-map.ts"),
 };
 
 const [name, ...args] = process.argv.slice(2);

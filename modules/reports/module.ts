@@ -38,6 +38,11 @@ export const reportsModule = defineModule({
       label: { ja: "通報の設定", en: "Report settings" },
       verb: "reports.setup.manage",
     },
+    {
+      href: "/staff/reports/api-keys",
+      label: { ja: "Open311 APIキー", en: "Open311 API keys" },
+      verb: "reports.setup.manage",
+    },
   ],
   permissions: [
     {
