@@ -18,6 +18,14 @@ describe("handleError", () => {
         await database.db.execute(sql`SELECT ${c.req.param("id")}::uuid`);
         return c.json({ ok: true });
       })
+      .get("/api/text", async (c) => {
+        await database.db.execute(sql`SELECT ${c.req.query("q") ?? ""}::text`);
+        return c.json({ ok: true });
+      })
+      .get("/api/date", async (c) => {
+        await database.db.execute(sql`SELECT ${c.req.query("d") ?? ""}::timestamptz`);
+        return c.json({ ok: true });
+      })
       .get("/api/broken", async () => {
         await database.db.execute(sql`SELECT * FROM no_such_table`);
         return new Response("unreachable");
@@ -35,6 +43,17 @@ describe("handleError", () => {
       title: "Not found",
       title_ja: "ページが見つかりません",
     });
+  });
+
+  it("answers a NUL in text and an impossible date with a 400 problem", async () => {
+    for (const path of ["/api/text?q=a%00b", "/api/date?d=2026-13-45T00:00:00Z"]) {
+      const response = await app.request(path);
+      expect(response.status, path).toBe(400);
+      expect(await response.json()).toMatchObject({
+        status: 400,
+        title_ja: "入力に使えない文字や日付が含まれています",
+      });
+    }
   });
 
   it("still answers other database errors with a 500", async () => {

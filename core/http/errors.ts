@@ -33,8 +33,17 @@ function toProblem(error: Error): ProblemError | null {
   }
   // invalid_text_representation: a path id that is no uuid (or number) cannot name any record, so the
   // honest answer is "not found", not a server error.
-  if (sqlState(error) === "22P02") {
+  const state = sqlState(error);
+  if (state === "22P02") {
     return problems.notFound();
+  }
+  // character_not_in_repertoire (a NUL in text) and datetime_field_overflow (year 0, month 13): the input
+  // can never be stored or compared, which is the client's mistake, not the server's.
+  if (state === "22021" || state === "22008") {
+    return new ProblemError(400, "bad-request", {
+      ja: "入力に使えない文字や日付が含まれています",
+      en: "The request contains a character or date that cannot be used",
+    });
   }
   if (error instanceof HTTPException) {
     if (error.status === 413) {

@@ -73,7 +73,9 @@ describe("submitReport", () => {
       photos: [{ fileName: "IMG_0001.jpg", bytes: photo }],
     });
     expect(result.ok).toBe(true);
-    if (!result.ok) return;
+    if (!result.ok) {
+      return;
+    }
     const report = result.report;
     expect(report.reference).toMatch(/^V[0-9A-Z]{3}-[0-9A-Z]{4}$/);
     expect(report.description).toBe("街灯が点滅しています");
@@ -123,7 +125,9 @@ describe("submitReport", () => {
       photos: [{ fileName: "a.txt", bytes: new TextEncoder().encode("not an image") }],
     });
     expect(result.ok).toBe(false);
-    if (result.ok) return;
+    if (result.ok) {
+      return;
+    }
     const fields = result.problems.map((p) => p.field);
     expect(fields).toEqual(expect.arrayContaining(["location", "description", "photos", "answers"]));
     const location = result.problems.find((p) => p.field === "location")!;
@@ -135,6 +139,29 @@ describe("submitReport", () => {
       { n: number },
     ];
     expect(countAfter).toBe(count);
+  });
+
+  it("refuses characters that cannot be stored or sent as XML, and over-long contact fields", async () => {
+    const result = await submitReport({
+      services: platform.services,
+      tenantId,
+      actor: guest,
+      categoryCode: "streetlight",
+      point: demoPlaces.higashiMachi,
+      description: "消えています\u0000",
+      address: "東町\u000b1丁目",
+      channel: "open311",
+      contact: { name: "あ".repeat(101), phone: "0994\u0001" },
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems.map((p) => p.field).sort()).toEqual([
+      "contact",
+      "contact",
+      "description",
+      "location",
+    ]);
+    expect(result.problems.find((p) => p.field === "description")!.message.ja).toContain("使えない文字");
   });
 
   it("routes illegal dumping in the river corridor to the river manager, elsewhere to the environment division", async () => {
@@ -170,7 +197,9 @@ describe("submitReport", () => {
       anonymous: true,
     });
     expect(other.ok).toBe(false);
-    if (!other.ok) expect(other.problems.map((p) => p.field)).toEqual(["contact"]);
+    if (!other.ok) {
+      expect(other.problems.map((p) => p.field)).toEqual(["contact"]);
+    }
   });
 });
 

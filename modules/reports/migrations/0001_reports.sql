@@ -152,6 +152,8 @@ CREATE TABLE reports (
   CHECK (merged_into_id IS NULL OR merged_into_id <> id)
 );
 CREATE INDEX reports_staff_list ON reports (tenant_id, department_id, received_at DESC);
+-- Public lists and Open311 GET requests: the newest reports of a city, filtered by date.
+CREATE INDEX reports_received ON reports (tenant_id, received_at DESC) WHERE NOT hidden_by_staff;
 CREATE INDEX reports_open_nearby ON reports (tenant_id, category_id, lat) WHERE status_category = 'open' AND merged_into_id IS NULL;
 CREATE INDEX reports_resident ON reports (resident_id) WHERE resident_id IS NOT NULL;
 -- The public map's street-level query: points in a box (btree_gist gives the tenant its place in the index).

@@ -64,6 +64,22 @@ export type SubmitReportResult = { ok: true; report: Report } | { ok: false; pro
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/** Longest accepted contact and address fields: a name, an address line, an e-mail address, a phone number. */
+const LIMITS = { name: 100, email: 254, phone: 30, address: 200 } as const;
+
+// Control characters (tab and newlines aside) and non-characters cannot be stored by PostgreSQL (NUL) or
+// written into Open311's XML; no keyboard types them.
+const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+
+function unwritable(text: string | null | undefined): boolean {
+  return text != null && (FORBIDDEN.test(text) || !text.isWellFormed());
+}
+
+const unwritableMessage = (what: Bilingual): Bilingual => ({
+  ja: `${what.ja}に使えない文字が含まれています`,
+  en: `The ${what.en} contains characters that cannot be used`,
+});
+
 const clean = (value: string | null | undefined) => value?.normalize("NFKC").trim() || null;
 
 /**
@@ -116,7 +132,9 @@ export async function submitReport(options: SubmitReportOptions): Promise<Submit
     });
   }
   const description = options.description.normalize("NFC").trim();
-  if (description.length === 0) {
+  if (unwritable(description)) {
+    problems.push({ field: "description", message: unwritableMessage({ ja: "説明", en: "description" }) });
+  } else if (description.length === 0) {
     problems.push({
       field: "description",
       message: { ja: "どんな状態か書いてください", en: "Describe the problem" },
@@ -138,7 +156,34 @@ export async function submitReport(options: SubmitReportOptions): Promise<Submit
         email: clean(options.contact?.email)?.toLowerCase() ?? null,
         phone: clean(options.contact?.phone),
       };
-  if (contact.email && !EMAIL.test(contact.email)) {
+  const address = clean(options.address);
+  if (unwritable(address) || (address?.length ?? 0) > LIMITS.address) {
+    problems.push({
+      field: "location",
+      message: {
+        ja: `住所・目印は${LIMITS.address}文字以内で、使える文字で書いてください`,
+        en: `The address or landmark must be at most ${LIMITS.address} characters of ordinary text`,
+      },
+    });
+  }
+  for (const key of ["name", "email", "phone"] as const) {
+    const value = contact[key];
+    if (unwritable(value) || (value?.length ?? 0) > LIMITS[key]) {
+      const label = {
+        name: ["お名前", "name"],
+        email: ["メールアドレス", "e-mail address"],
+        phone: ["電話番号", "phone number"],
+      }[key];
+      problems.push({
+        field: "contact",
+        message: {
+          ja: `${label[0]}は${LIMITS[key]}文字以内で、使える文字で書いてください`,
+          en: `The ${label[1]} must be at most ${LIMITS[key]} characters of ordinary text`,
+        },
+      });
+    }
+  }
+  if (contact.email && contact.email.length <= LIMITS.email && !EMAIL.test(contact.email)) {
     problems.push({
       field: "contact",
       message: { ja: "メールアドレスの形が正しくありません", en: "The e-mail address is not valid" },
@@ -155,7 +200,9 @@ export async function submitReport(options: SubmitReportOptions): Promise<Submit
     });
   }
   let answers: Record<string, unknown> = {};
-  if (category.formSlug) {
+  if ([...(options.answerInput?.values() ?? [])].flat().some(unwritable)) {
+    problems.push({ field: "answers", message: unwritableMessage({ ja: "回答", en: "answers" }) });
+  } else if (category.formSlug) {
     const questions = await loadFormQuestions(db, { tenantId, slug: category.formSlug });
     if (questions) {
       const checked = checkFormAnswers(questions, options.answerInput ?? new Map());
@@ -235,7 +282,7 @@ export async function submitReport(options: SubmitReportOptions): Promise<Submit
           lat: point.lat,
           lng: point.lng,
           ...publicPlacement(category, point),
-          address: clean(options.address) ?? "",
+          address: address ?? "",
           areaId: route.areaId,
           description,
           answers,
