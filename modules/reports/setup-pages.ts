@@ -1,4 +1,405 @@
+import { and, asc, eq } from "drizzle-orm";
+import type { Context } from "hono";
 import { Hono } from "hono";
+import { html } from "hono/html";
 import type { AppEnv } from "../../core/http/app-env.ts";
+import { csrfField, renderPage } from "../../core/http/layout.ts";
+import { authorizeStaff } from "../../core/http/middleware.ts";
+import { type Bilingual, ProblemError } from "../../core/http/problem.ts";
+import { listPublishedForms } from "../forms/index.ts";
+import { previewRoutingRules, type RoutingRuleChange } from "./operations/preview-routing-rules.ts";
+import { saveReplyTemplate, type TemplateInput } from "./operations/save-reply-template.ts";
+import { type AreaInput, saveReportArea } from "./operations/save-report-area.ts";
+import { type CategoryInput, saveReportCategory } from "./operations/save-report-category.ts";
+import { removeReportStatus, type StatusInput, saveReportStatus } from "./operations/save-report-status.ts";
+import { checkRuleChange, saveRoutingRule } from "./operations/save-routing-rule.ts";
+import { reportRoutingRules, statusCategories } from "./schema.ts";
+import {
+  errorsNotice,
+  formFields,
+  ID,
+  type Lookups,
+  labelled,
+  loadLookups,
+  named,
+  option,
+  orProblem,
+  pick,
+  problemNotice,
+  say,
+  stageLabels,
+} from "./staff-kit.ts";
 
-export const reportSetupPages = new Hono<AppEnv>();
+const MANAGE = "reports.setup.manage";
+const BASE = "/staff/reports/setup";
+
+async function setupContext(c: Context<AppEnv>) {
+  const staff = await authorizeStaff(c, MANAGE);
+  return {
+    db: c.var.services.database.db,
+    tenantId: c.var.tenant.id,
+    actor: { type: "staff" as const, id: staff.id },
+    requestId: c.var.requestId,
+  };
+}
+
+const text = (
+  name: string,
+  label: string,
+  value: string | number | null | undefined,
+  extra: { type?: string; error?: Bilingual; c?: Context<AppEnv>; id?: string } = {},
+) => {
+  const id = extra.id ?? name;
+  return html`<div class="field${extra.error ? " field-invalid" : ""}"><label for="f-${id}">${label}</label>${
+    extra.error && extra.c
+      ? html`<span class="field-error" id="f-${id}-error">${pick(extra.c, extra.error)}</span>`
+      : ""
+  }<input id="f-${id}" name="${name}" type="${extra.type ?? "text"}" value="${value ?? ""}"${extra.error ? html` aria-invalid="true" aria-describedby="f-${id}-error"` : ""}></div>`;
+};
+
+const publicLocationLabels: Record<string, Bilingual> = {
+  exact: { ja: "正確な位置", en: "Exact place" },
+  coarse: { ja: "ぼかした位置", en: "Coarsened place" },
+  hidden: { ja: "表示しない", en: "Not shown" },
+};
+const statusCategoryLabels: Record<string, Bilingual> = {
+  open: { ja: "未完了（open）", en: "Open" },
+  closed: { ja: "対応しない（closed）", en: "Closed (not fixed)" },
+  fixed: { ja: "対応済み（fixed）", en: "Fixed" },
+};
+
+async function overviewPage(
+  c: Context<AppEnv>,
+  view: { errors?: Record<string, Bilingual>; problem?: ProblemError; posted?: Record<string, string> } = {},
+) {
+  const ctx = await setupContext(c);
+  const look = await loadLookups(ctx.db, ctx.tenantId);
+  const rules = await ctx.db
+    .select()
+    .from(reportRoutingRules)
+    .where(eq(reportRoutingRules.tenantId, ctx.tenantId))
+    .orderBy(asc(reportRoutingRules.createdAt));
+  const posted = (name: string) => view.posted?.[name] ?? "";
+  const title = say(c, "通報の設定", "Report settings");
+  const hasErrors = view.errors && Object.keys(view.errors).length > 0;
+  return renderPage(c, {
+    title,
+    status: view.problem?.status ?? (hasErrors ? 422 : 200),
+    body: html`<p><a href="/staff/reports">${say(c, "通報の一覧へ", "Back to reports")}</a></p><h1>${title}</h1>
+${view.problem ? problemNotice(c, view.problem) : ""}${view.errors ? errorsNotice(c, view.errors) : ""}
+<h2>${say(c, "種類", "Categories")}</h2>
+<table class="data-table"><caption>${say(c, "通報の種類", "Report categories")}</caption><thead><tr><th scope="col">${say(c, "コード", "Code")}</th><th scope="col">${say(c, "名前", "Name")}</th><th scope="col">${say(c, "期限", "SLA")}</th><th scope="col">${say(c, "既定の部署", "Default department")}</th><th scope="col">${say(c, "地図", "Map")}</th><th scope="col">${say(c, "受付", "Active")}</th></tr></thead>
+<tbody>${look.categories.map(
+      (x) =>
+        html`<tr><td><a href="${BASE}/categories/${x.id}">${x.code}</a></td><td>${named(c, x)}</td><td>${x.slaBusinessDays ? say(c, `${x.slaBusinessDays}営業日`, `${x.slaBusinessDays} business days`) : "—"}</td><td>${named(c, look.department(x.defaultDepartmentId))}</td><td>${pick(c, publicLocationLabels[x.publicLocation]!)}</td><td>${x.active ? say(c, "受付中", "Yes") : say(c, "停止", "No")}</td></tr>`,
+    )}</tbody></table>
+<p><a href="${BASE}/categories/new">${say(c, "種類を追加", "Add a category")}</a></p>
+<h2>${say(c, "状態", "Statuses")}</h2>
+<ul class="entry-list">${look.statuses.map(
+      (
+        s,
+      ) => html`<li class="entry"><form method="post" action="${BASE}/statuses">${csrfField(c)}<input type="hidden" name="key" value="${s.key}">
+<fieldset><legend>${s.key}${s.isInitial ? say(c, "（受付時）", " (initial)") : ""}</legend>
+${text("labelJa", say(c, "表示名（日本語）", "Label (Japanese)"), s.labelJa, { id: `${s.key}-labelJa` })}
+${text("labelEn", say(c, "表示名（英語）", "Label (English)"), s.labelEn, { id: `${s.key}-labelEn` })}
+<div class="field"><label for="f-category-${s.key}">${say(c, "区分", "Category")}</label><select id="f-category-${s.key}" name="category">${statusCategories.map((k) => option(k, pick(c, statusCategoryLabels[k]!), s.category))}</select></div>
+<div class="field"><label for="f-stage-${s.key}">${say(c, "段階（地図の色）", "Stage (pin colour)")}</label><select id="f-stage-${s.key}" name="stage">${Object.entries(stageLabels).map(([k, v]) => option(k, pick(c, v), s.stage))}</select></div>
+${text("sortOrder", say(c, "順番", "Order"), s.sortOrder, { type: "number", id: `${s.key}-sortOrder` })}
+<div class="button-row"><button type="submit">${say(c, `「${s.labelJa}」を保存`, `Save “${s.labelEn}”`)}</button></div></fieldset></form>
+<form method="post" action="${BASE}/statuses/${s.key}/remove">${csrfField(c)}<button type="submit" class="button-secondary">${say(c, `「${s.labelJa}」を削除`, `Remove “${s.labelEn}”`)}</button></form></li>`,
+    )}</ul>
+<form method="post" action="${BASE}/statuses">${csrfField(c)}<input type="hidden" name="new" value="1"><fieldset><legend>${say(c, "状態を追加", "Add a status")}</legend>
+${text("key", say(c, "キー（半角英小文字）", "Key (a-z, 0-9, _)"), posted("key"), { error: view.errors?.["key"], c })}
+${text("labelJa", say(c, "表示名（日本語）", "Label (Japanese)"), posted("labelJa"), { id: "new-labelJa" })}
+${text("labelEn", say(c, "表示名（英語）", "Label (English)"), posted("labelEn"), { id: "new-labelEn" })}
+<div class="field"><label for="f-new-category">${say(c, "区分", "Category")}</label><select id="f-new-category" name="category">${statusCategories.map((k) => option(k, pick(c, statusCategoryLabels[k]!), posted("category")))}</select></div>
+<div class="field"><label for="f-new-stage">${say(c, "段階（地図の色）", "Stage (pin colour)")}</label><select id="f-new-stage" name="stage">${Object.entries(stageLabels).map(([k, v]) => option(k, pick(c, v), posted("stage")))}</select></div>
+${text("sortOrder", say(c, "順番", "Order"), posted("sortOrder") || "100", { type: "number", id: "new-sortOrder" })}
+<div class="button-row"><button type="submit">${say(c, "状態を追加", "Add status")}</button></div></fieldset></form>
+<h2>${say(c, "町字・区域", "Areas")}</h2>
+<ul>${look.areas.map((a) => html`<li>${named(c, a)} (${a.code}, ${a.kind}, ${Math.round(a.areaM2 / 1000) / 1000} km²)</li>`)}</ul>
+<form method="post" action="${BASE}/areas">${csrfField(c)}<fieldset><legend>${say(c, "区域を追加（GeoJSONを貼り付け）", "Add an area (paste GeoJSON)")}</legend>
+${text("code", say(c, "コード", "Code"), posted("code"), { error: view.errors?.["code"], c, id: "area-code" })}
+${text("nameJa", say(c, "名前（日本語）", "Name (Japanese)"), posted("nameJa"))}
+${text("nameEn", say(c, "名前（英語）", "Name (English)"), posted("nameEn"))}
+<div class="field"><label for="f-kind">${say(c, "区分", "Kind")}</label><select id="f-kind" name="kind">${option("machiaza", say(c, "町字", "町字 (machiaza)"), posted("kind"))}${option("polygon", say(c, "区域（河川・公園など）", "District (river, park…)"), posted("kind"))}</select></div>
+<div class="field${view.errors?.["geojson"] ? " field-invalid" : ""}"><label for="f-geojson">${say(c, "GeoJSON（Polygon / MultiPolygon、[経度, 緯度]）", "GeoJSON (Polygon / MultiPolygon, [longitude, latitude])")}</label>${view.errors?.["geojson"] ? html`<span class="field-error" id="f-geojson-error">${pick(c, view.errors["geojson"])}</span>` : ""}<textarea id="f-geojson" name="geojson" rows="6"${view.errors?.["geojson"] ? html` aria-invalid="true" aria-describedby="f-geojson-error"` : ""}>${posted("geojson")}</textarea></div>
+<div class="button-row"><button type="submit">${say(c, "区域を追加", "Add area")}</button></div></fieldset></form>
+<h2>${say(c, "振り分けルール", "Routing rules")}</h2>
+<p>${say(c, "種類と区域の両方を指定したルールが最優先、次に種類だけ、次に区域だけ（小さい区域が優先）。どれにも当たらなければ種類の既定の部署です。保存の前に、直近の通報がどう変わるかを確認します。", "A rule naming both category and area wins, then category only, then area only (smaller area first); otherwise the category's default department. Each change is previewed against recent reports before saving.")}</p>
+<ul>${rules.map(
+      (r) =>
+        html`<li>${r.categoryId ? named(c, look.category(r.categoryId)) : say(c, "すべての種類", "Any category")} × ${r.areaId ? named(c, look.area(r.areaId)) : say(c, "市内全域", "Anywhere")} → ${named(c, look.department(r.departmentId))}
+<form class="inline-form" method="get" action="${BASE}/rules/preview"><input type="hidden" name="remove" value="${r.id}"><button type="submit" class="button-secondary">${say(c, "削除を確認", "Preview removing")}</button></form></li>`,
+    )}</ul>
+<form method="get" action="${BASE}/rules/preview"><fieldset><legend>${say(c, "ルールを追加", "Add a rule")}</legend>${ruleFields(c, look, {})}
+<div class="button-row"><button type="submit">${say(c, "保存前に確認", "Preview")}</button></div></fieldset></form>
+<h2>${say(c, "回答の定型文", "Reply templates")}</h2>
+<ul>${look.templates.map(
+      (t) =>
+        html`<li><a href="${BASE}/templates/${t.id}">${t.title}</a>${t.statusKey ? html` → ${labelled(c, look.status(t.statusKey))}` : ""}</li>`,
+    )}</ul>
+<p><a href="${BASE}/templates/new">${say(c, "定型文を追加", "Add a template")}</a></p>
+<p><a href="/staff/reports/api-keys">${say(c, "Open311のAPIキー", "Open311 API keys")}</a></p>`,
+  });
+}
+
+function ruleFields(c: Context<AppEnv>, look: Lookups, chosen: Record<string, string>) {
+  return html`<div class="field"><label for="f-rule-category">${say(c, "種類", "Category")}</label><select id="f-rule-category" name="category">${option("", say(c, "すべての種類", "Any category"), chosen["category"] ?? "")}${look.categories.map((x) => option(x.id, named(c, x), chosen["category"] ?? ""))}</select></div>
+<div class="field"><label for="f-rule-area">${say(c, "区域", "Area")}</label><select id="f-rule-area" name="area">${option("", say(c, "市内全域", "Anywhere"), chosen["area"] ?? "")}${look.areas.map((a) => option(a.id, named(c, a), chosen["area"] ?? ""))}</select></div>
+<div class="field"><label for="f-rule-department">${say(c, "担当部署", "Department")}</label><select id="f-rule-department" name="department">${look.departments.map((d) => option(d.id, named(c, d), chosen["department"] ?? ""))}</select></div>`;
+}
+
+function changeFrom(get: (name: string) => string): RoutingRuleChange {
+  return get("remove")
+    ? { kind: "remove", ruleId: get("remove") }
+    : {
+        kind: "add",
+        categoryId: get("category") || null,
+        areaId: get("area") || null,
+        departmentId: get("department"),
+      };
+}
+
+async function previewPage(
+  c: Context<AppEnv>,
+  change: RoutingRuleChange,
+  problem: ProblemError | null = null,
+) {
+  const ctx = await setupContext(c);
+  const look = await loadLookups(ctx.db, ctx.tenantId);
+  const checked = await orProblem(() => checkRuleChange(ctx.db, ctx.tenantId, change));
+  if (checked instanceof ProblemError) {
+    return overviewPage(c, { problem: checked });
+  }
+  const preview = await previewRoutingRules({ db: ctx.db, tenantId: ctx.tenantId, change });
+  const title = say(c, "振り分けルールの変更を確認", "Preview the routing change");
+  const [removing] =
+    change.kind === "remove"
+      ? await ctx.db
+          .select()
+          .from(reportRoutingRules)
+          .where(and(eq(reportRoutingRules.tenantId, ctx.tenantId), eq(reportRoutingRules.id, change.ruleId)))
+      : [];
+  const describe = (categoryId: string | null, areaId: string | null, departmentId: string) =>
+    `${categoryId ? named(c, look.category(categoryId)) : say(c, "すべての種類", "Any category")} × ${areaId ? named(c, look.area(areaId)) : say(c, "市内全域", "Anywhere")} → ${named(c, look.department(departmentId))}`;
+  return renderPage(c, {
+    title,
+    status: problem?.status ?? 200,
+    body: html`<p><a href="${BASE}">${say(c, "設定に戻る", "Back to settings")}</a></p><h1>${title}</h1>
+${problem ? problemNotice(c, problem) : ""}
+<p>${change.kind === "add" ? say(c, "追加するルール: ", "Rule to add: ") : say(c, "削除するルール: ", "Rule to remove: ")}<strong>${
+      change.kind === "add"
+        ? describe(change.categoryId, change.areaId, change.departmentId)
+        : removing
+          ? describe(removing.categoryId, removing.areaId, removing.departmentId)
+          : "—"
+    }</strong></p>
+<p role="status" id="preview-count">${say(c, `直近の通報${preview.examined}件のうち、担当部署が変わるのは${preview.changes.length}件です。`, `Of ${preview.examined} recent reports, ${preview.changes.length} would go to another department.`)} ${say(c, "（保存しても受付済みの通報の担当は変わりません。これからの通報に適用されます）", "(Saving does not move reports already received; it applies to new ones.)")}</p>
+${
+  preview.changes.length > 0
+    ? html`<table class="data-table"><caption>${say(c, "担当が変わる通報", "Reports that would move")}</caption><thead><tr><th scope="col">${say(c, "受付番号", "Reference")}</th><th scope="col">${say(c, "種類", "Category")}</th><th scope="col">${say(c, "区域", "Area")}</th><th scope="col">${say(c, "現在", "Now")}</th><th scope="col">${say(c, "変更後", "After")}</th></tr></thead><tbody>${preview.changes.map(
+        (row) =>
+          html`<tr><td><a href="/staff/reports/${row.reportId}">${row.reference}</a></td><td>${named(c, look.category(row.categoryId))}</td><td>${named(c, look.area(row.areaId))}</td><td>${named(c, look.department(row.from))}</td><td>${named(c, look.department(row.to))}</td></tr>`,
+      )}</tbody></table>`
+    : ""
+}
+<form method="post" action="${BASE}/rules">${csrfField(c)}<input type="hidden" name="hash" value="${preview.hash}">${
+      change.kind === "remove"
+        ? html`<input type="hidden" name="remove" value="${change.ruleId}">`
+        : html`<input type="hidden" name="category" value="${change.categoryId ?? ""}"><input type="hidden" name="area" value="${change.areaId ?? ""}"><input type="hidden" name="department" value="${change.departmentId}">`
+    }
+<div class="button-row"><button type="submit">${change.kind === "add" ? say(c, "このルールを保存", "Save this rule") : say(c, "このルールを削除", "Remove this rule")}</button></div></form>`,
+  });
+}
+
+async function categoryPage(
+  c: Context<AppEnv>,
+  id: string | null,
+  view: { errors?: Record<string, Bilingual>; posted?: CategoryInput } = {},
+) {
+  const ctx = await setupContext(c);
+  const look = await loadLookups(ctx.db, ctx.tenantId);
+  const existing = id ? look.category(id) : undefined;
+  if (id && !existing) {
+    throw new ProblemError(404, "not-found", { ja: "その種類はありません", en: "There is no such category" });
+  }
+  const forms = await listPublishedForms(ctx.db, { tenantId: ctx.tenantId });
+  const v: CategoryInput = view.posted ?? {
+    code: existing?.code ?? "",
+    nameJa: existing?.nameJa ?? "",
+    nameEn: existing?.nameEn ?? "",
+    slaBusinessDays: existing?.slaBusinessDays ? String(existing.slaBusinessDays) : "",
+    defaultDepartmentId: existing?.defaultDepartmentId ?? "",
+    publicLocation: existing?.publicLocation ?? "exact",
+    coarsenMeters: String(existing?.coarsenMeters ?? 200),
+    duplicateRadiusMeters: String(existing?.duplicateRadiusMeters ?? 50),
+    reopenDays: String(existing?.reopenDays ?? 14),
+    allowAnonymous: existing?.allowAnonymous ?? true,
+    formSlug: existing?.formSlug ?? "",
+    active: existing?.active ?? true,
+  };
+  const e = view.errors ?? {};
+  const title = existing
+    ? say(c, `種類「${existing.nameJa}」`, `Category “${existing.nameEn}”`)
+    : say(c, "種類を追加", "Add a category");
+  const check = (name: string, label: string, on: boolean) =>
+    html`<div class="field"><input type="checkbox" id="f-${name}" name="${name}" value="1"${on ? html` checked` : ""}> <label for="f-${name}">${label}</label></div>`;
+  return renderPage(c, {
+    title,
+    status: Object.keys(e).length > 0 ? 422 : 200,
+    body: html`<p><a href="${BASE}">${say(c, "設定に戻る", "Back to settings")}</a></p><h1>${title}</h1>${errorsNotice(c, e)}
+<form method="post" action="${BASE}/categories/${existing?.id ?? "new"}">${csrfField(c)}
+${text("code", say(c, "コード（Open311のservice_code）", "Code (Open311 service_code)"), v.code, { error: e["code"], c })}
+${text("nameJa", say(c, "名前（日本語）", "Name (Japanese)"), v.nameJa, { error: e["nameJa"], c })}
+${text("nameEn", say(c, "名前（英語）", "Name (English)"), v.nameEn, { error: e["nameEn"], c })}
+${text("slaBusinessDays", say(c, "対応期限（営業日、空欄で期限なし）", "SLA in business days (blank: none)"), v.slaBusinessDays, { type: "number", error: e["slaBusinessDays"], c })}
+<div class="field"><label for="f-defaultDepartmentId">${say(c, "既定の担当部署", "Default department")}</label><select id="f-defaultDepartmentId" name="defaultDepartmentId">${option("", say(c, "なし", "None"), v.defaultDepartmentId)}${look.departments.map((d) => option(d.id, named(c, d), v.defaultDepartmentId))}</select></div>
+<div class="field"><label for="f-publicLocation">${say(c, "公開地図での位置", "Place on the public map")}</label><select id="f-publicLocation" name="publicLocation">${Object.entries(publicLocationLabels).map(([k, l]) => option(k, pick(c, l), v.publicLocation))}</select></div>
+${text("coarsenMeters", say(c, "ぼかす距離（m）", "Coarsen by (m)"), v.coarsenMeters, { type: "number", error: e["coarsenMeters"], c })}
+${text("duplicateRadiusMeters", say(c, "重複を探す半径（m）", "Duplicate radius (m)"), v.duplicateRadiusMeters, { type: "number", error: e["duplicateRadiusMeters"], c })}
+${text("reopenDays", say(c, "完了後に再開できる日数", "Days it can be reopened after closing"), v.reopenDays, { type: "number", error: e["reopenDays"], c })}
+<div class="field"><label for="f-formSlug">${say(c, "追加の質問（公開中のフォーム）", "Extra questions (published form)")}</label><select id="f-formSlug" name="formSlug">${option("", say(c, "なし", "None"), v.formSlug)}${forms.map((f) => option(f.slug, `${pick(c, f.title)} (${f.slug})`, v.formSlug))}</select></div>
+${check("allowAnonymous", say(c, "匿名の通報を受け付ける", "Accept anonymous reports"), v.allowAnonymous)}
+${check("active", say(c, "受付中", "Active"), v.active)}
+<div class="button-row"><button type="submit">${say(c, "保存", "Save")}</button></div></form>`,
+  });
+}
+
+async function templatePage(
+  c: Context<AppEnv>,
+  id: string | null,
+  view: { errors?: Record<string, Bilingual>; posted?: TemplateInput } = {},
+) {
+  const ctx = await setupContext(c);
+  const look = await loadLookups(ctx.db, ctx.tenantId);
+  const existing = id ? look.templates.find((t) => t.id === id) : undefined;
+  if (id && !existing) {
+    throw new ProblemError(404, "not-found", {
+      ja: "その定型文はありません",
+      en: "There is no such template",
+    });
+  }
+  const v: TemplateInput = view.posted ?? {
+    title: existing?.title ?? "",
+    bodyJa: existing?.bodyJa ?? "",
+    bodyEn: existing?.bodyEn ?? "",
+    statusKey: existing?.statusKey ?? "",
+    sortOrder: String(existing?.sortOrder ?? 100),
+  };
+  const e = view.errors ?? {};
+  const title = existing ? say(c, "定型文を編集", "Edit template") : say(c, "定型文を追加", "Add a template");
+  const area = (name: "bodyJa" | "bodyEn", label: string) =>
+    html`<div class="field"><label for="f-${name}">${label}</label><textarea id="f-${name}" name="${name}" rows="4">${v[name]}</textarea></div>`;
+  return renderPage(c, {
+    title,
+    status: Object.keys(e).length > 0 ? 422 : 200,
+    body: html`<p><a href="${BASE}">${say(c, "設定に戻る", "Back to settings")}</a></p><h1>${title}</h1>${errorsNotice(c, e)}
+<form method="post" action="${BASE}/templates/${existing?.id ?? "new"}">${csrfField(c)}
+${text("title", say(c, "題名", "Title"), v.title, { error: e["title"], c })}
+${area("bodyJa", say(c, "本文（日本語）", "Text (Japanese)"))}
+${area("bodyEn", say(c, "本文（英語）", "Text (English)"))}
+<div class="field"><label for="f-statusKey">${say(c, "送ったときの状態", "Status it sets")}</label><select id="f-statusKey" name="statusKey">${option("", say(c, "変えない", "Unchanged"), v.statusKey)}${look.statuses.map((s) => option(s.key, labelled(c, s), v.statusKey))}</select></div>
+${text("sortOrder", say(c, "順番", "Order"), v.sortOrder, { type: "number", error: e["sortOrder"], c })}
+<div class="button-row"><button type="submit">${say(c, "保存", "Save")}</button></div></form>`,
+  });
+}
+
+const idOrNew = (c: Context<AppEnv>) => {
+  const id = c.req.param("id") ?? "new";
+  return id === "new" ? null : id;
+};
+
+export const reportSetupPages = new Hono<AppEnv>()
+  .get(BASE, (c) => overviewPage(c))
+  .get(`${BASE}/categories/:id{new|${ID.slice(1, -1)}}`, (c) => categoryPage(c, idOrNew(c)))
+  .post(`${BASE}/categories/:id{new|${ID.slice(1, -1)}}`, async (c) => {
+    const ctx = await setupContext(c);
+    const { get } = await formFields(c);
+    const input: CategoryInput = {
+      code: get("code"),
+      nameJa: get("nameJa"),
+      nameEn: get("nameEn"),
+      slaBusinessDays: get("slaBusinessDays"),
+      defaultDepartmentId: get("defaultDepartmentId"),
+      publicLocation: get("publicLocation"),
+      coarsenMeters: get("coarsenMeters"),
+      duplicateRadiusMeters: get("duplicateRadiusMeters"),
+      reopenDays: get("reopenDays"),
+      allowAnonymous: get("allowAnonymous") === "1",
+      formSlug: get("formSlug"),
+      active: get("active") === "1",
+    };
+    const result = await saveReportCategory({ ...ctx, id: idOrNew(c), input });
+    return result.ok
+      ? c.redirect(BASE, 303)
+      : categoryPage(c, idOrNew(c), { errors: result.errors, posted: input });
+  })
+  .post(`${BASE}/statuses`, async (c) => {
+    const ctx = await setupContext(c);
+    const { get } = await formFields(c);
+    const input: StatusInput = {
+      key: get("key"),
+      labelJa: get("labelJa"),
+      labelEn: get("labelEn"),
+      category: get("category"),
+      stage: get("stage"),
+      sortOrder: get("sortOrder"),
+    };
+    const result = await saveReportStatus({ ...ctx, isNew: get("new") === "1", input });
+    return result.ok
+      ? c.redirect(BASE, 303)
+      : overviewPage(c, { errors: result.errors, posted: get("new") === "1" ? { ...input } : {} });
+  })
+  .post(`${BASE}/statuses/:key{[a-z][a-z0-9_]{0,39}}/remove`, async (c) => {
+    const ctx = await setupContext(c);
+    const result = await removeReportStatus({ ...ctx, key: c.req.param("key") });
+    return result.ok ? c.redirect(BASE, 303) : overviewPage(c, { errors: result.errors });
+  })
+  .post(`${BASE}/areas`, async (c) => {
+    const ctx = await setupContext(c);
+    const { get } = await formFields(c);
+    const input: AreaInput = {
+      code: get("code"),
+      nameJa: get("nameJa"),
+      nameEn: get("nameEn"),
+      kind: get("kind"),
+      geojson: get("geojson"),
+    };
+    const result = await saveReportArea({ ...ctx, input });
+    return result.ok
+      ? c.redirect(BASE, 303)
+      : overviewPage(c, { errors: result.errors, posted: { ...input } });
+  })
+  .get(`${BASE}/rules/preview`, (c) =>
+    previewPage(
+      c,
+      changeFrom((name) => c.req.query(name) ?? ""),
+    ),
+  )
+  .post(`${BASE}/rules`, async (c) => {
+    const ctx = await setupContext(c);
+    const { get } = await formFields(c);
+    const change = changeFrom(get);
+    const result = await orProblem(() => saveRoutingRule({ ...ctx, change, previewHash: get("hash") }));
+    if (result instanceof ProblemError) {
+      return previewPage(c, change, result);
+    }
+    return c.redirect(BASE, 303);
+  })
+  .get(`${BASE}/templates/:id{new|${ID.slice(1, -1)}}`, (c) => templatePage(c, idOrNew(c)))
+  .post(`${BASE}/templates/:id{new|${ID.slice(1, -1)}}`, async (c) => {
+    const ctx = await setupContext(c);
+    const { get } = await formFields(c);
+    const input: TemplateInput = {
+      title: get("title"),
+      bodyJa: get("bodyJa"),
+      bodyEn: get("bodyEn"),
+      statusKey: get("statusKey"),
+      sortOrder: get("sortOrder"),
+    };
+    const result = await saveReplyTemplate({ ...ctx, id: idOrNew(c), input });
+    return result.ok
+      ? c.redirect(BASE, 303)
+      : templatePage(c, idOrNew(c), { errors: result.errors, posted: input });
+  });

@@ -1,3 +1,34 @@
-import type { EventSubscriber } from "../../core/events/define-subscriber.ts";
+import { z } from "zod";
+import { defineSubscriber, type EventSubscriber } from "../../core/events/define-subscriber.ts";
+import { notifyFollowers } from "./notify-followers.ts";
 
-export const reportSubscribers: readonly EventSubscriber[] = [];
+const ReportEvent = z.object({
+  reportId: z.uuid(),
+  entryId: z.number().int().optional(),
+  intoId: z.uuid().optional(),
+});
+
+/** Followers hear of every public change: a status, a reply, a merge, a reopening. */
+export const notifyReportFollowers = defineSubscriber({
+  id: "reports.notify-followers",
+  events: [
+    "reports.report_status_changed",
+    "reports.report_replied",
+    "reports.report_merged",
+    "reports.report_reopened",
+  ],
+  async handle(event, { services }) {
+    const payload = ReportEvent.parse(event.payload);
+    const base = services.config.baseUrl;
+    await notifyFollowers(services.database.db, {
+      eventId: event.id,
+      eventName: event.name,
+      reportId: payload.reportId,
+      entryId: payload.entryId ?? null,
+      intoId: payload.intoId ?? null,
+      origin: base ? new URL(base).origin : null,
+    });
+  },
+});
+
+export const reportSubscribers: readonly EventSubscriber[] = [notifyReportFollowers];

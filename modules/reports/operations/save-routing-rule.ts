@@ -1,0 +1,140 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { Actor } from "../../../core/audit/actor.ts";
+import type { Db } from "../../../core/db/database.ts";
+import { recordChange } from "../../../core/events/record-change.ts";
+import { problems } from "../../../core/http/problem.ts";
+import { departments } from "../../../core/identity/schema.ts";
+import { loadRoutingSetup } from "../routing.ts";
+import { reportAreas, reportCategories, reportRoutingRules } from "../schema.ts";
+import { reportProblems, UUID } from "../staff-changes.ts";
+import { type RoutingRuleChange, routingHash } from "./preview-routing-rules.ts";
+
+export type SaveRoutingRuleOptions = {
+  db: Db;
+  tenantId: string;
+  actor: Actor;
+  change: RoutingRuleChange;
+  /** The hash the preview showed; refused (409) when the rules changed since. */
+  previewHash: string;
+  note?: string;
+  requestId?: string | null;
+};
+
+const previewGoneStale = () =>
+  problems.conflict({
+    ja: "確認のあとで振り分けルールが変わりました。もう一度確認してから保存してください",
+    en: "The routing rules changed after your preview. Preview again before saving",
+  });
+
+/** Checks a proposed rule names this city's category, area and department. */
+export async function checkRuleChange(db: Db, tenantId: string, change: RoutingRuleChange): Promise<void> {
+  const bad = (ja: string, en: string) => reportProblems.invalid({ ja, en });
+  if (change.kind === "remove") {
+    if (!UUID.test(change.ruleId)) {
+      throw bad("そのルールはありません", "There is no such rule");
+    }
+    return;
+  }
+  if (!change.categoryId && !change.areaId) {
+    throw bad("種類か区域の少なくとも一方を選んでください", "Choose a category, an area, or both");
+  }
+  const exists = async (found: Promise<unknown[]>) => (await found).length > 0;
+  if (
+    change.categoryId &&
+    !(
+      UUID.test(change.categoryId) &&
+      (await exists(
+        db
+          .select({ id: reportCategories.id })
+          .from(reportCategories)
+          .where(and(eq(reportCategories.tenantId, tenantId), eq(reportCategories.id, change.categoryId))),
+      ))
+    )
+  ) {
+    throw bad("その種類はありません", "There is no such category");
+  }
+  if (
+    change.areaId &&
+    !(
+      UUID.test(change.areaId) &&
+      (await exists(
+        db
+          .select({ id: reportAreas.id })
+          .from(reportAreas)
+          .where(and(eq(reportAreas.tenantId, tenantId), eq(reportAreas.id, change.areaId))),
+      ))
+    )
+  ) {
+    throw bad("その区域はありません", "There is no such area");
+  }
+  if (
+    !(
+      UUID.test(change.departmentId) &&
+      (await exists(
+        db
+          .select({ id: departments.id })
+          .from(departments)
+          .where(and(eq(departments.tenantId, tenantId), eq(departments.id, change.departmentId))),
+      ))
+    )
+  ) {
+    throw bad("担当部署を選んでください", "Choose a department");
+  }
+}
+
+/**
+ * Adds or removes a routing rule after its preview was seen: the preview's hash must still match the rules,
+ * so a change made by someone else in between is not saved over unseen (409).
+ */
+export async function saveRoutingRule(o: SaveRoutingRuleOptions): Promise<void> {
+  await checkRuleChange(o.db, o.tenantId, o.change);
+  await o.db.transaction(async (tx) => {
+    // Serialise rule edits of the city, so two saves cannot both pass the hash check.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`report-rules:${o.tenantId}`}))`);
+    const setup = await loadRoutingSetup(tx, o.tenantId);
+    if (routingHash(setup.rules, o.change) !== o.previewHash) {
+      throw previewGoneStale();
+    }
+    const { change } = o;
+    if (change.kind === "remove") {
+      const [removed] = await tx
+        .delete(reportRoutingRules)
+        .where(and(eq(reportRoutingRules.tenantId, o.tenantId), eq(reportRoutingRules.id, change.ruleId)))
+        .returning();
+      if (!removed) {
+        throw reportProblems.invalid({ ja: "そのルールはありません", en: "There is no such rule" });
+      }
+      await recordChange(tx, {
+        tenantId: o.tenantId,
+        actor: o.actor,
+        action: "reports.routing_rule.delete",
+        resource: { type: "report_routing_rule", id: removed.id },
+        before: {
+          categoryId: removed.categoryId,
+          areaId: removed.areaId,
+          departmentId: removed.departmentId,
+        },
+        requestId: o.requestId ?? null,
+      });
+      return;
+    }
+    const [added] = await tx
+      .insert(reportRoutingRules)
+      .values({
+        tenantId: o.tenantId,
+        categoryId: change.categoryId,
+        areaId: change.areaId,
+        departmentId: change.departmentId,
+        note: (o.note ?? "").trim().slice(0, 200),
+      })
+      .returning();
+    await recordChange(tx, {
+      tenantId: o.tenantId,
+      actor: o.actor,
+      action: "reports.routing_rule.create",
+      resource: { type: "report_routing_rule", id: added!.id },
+      after: { categoryId: change.categoryId, areaId: change.areaId, departmentId: change.departmentId },
+      requestId: o.requestId ?? null,
+    });
+  });
+}
