@@ -1,0 +1,189 @@
+// Issue 7's resident journey: a resident files a road-damage report with a phone photo whose GPS places the
+// pin (and is gone from the stored photo), taps the map for a second report at the same place, is shown the
+// report already made there and follows it; the public list and map colour reports by progress.
+import { and, eq, isNull } from "drizzle-orm";
+import type { Browser, Page } from "playwright-core";
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  expectPhonePage,
+  launchBrowser,
+  signInResidentByCode,
+  startTestServer,
+  type TestServer,
+} from "../../core/testing/browser.ts";
+import { reportFollowers, reports } from "./schema.ts";
+import { demoPlaces } from "./seeds.ts";
+
+let server: TestServer;
+let browser: Browser;
+let site: string;
+const db = () => server.platform.services.database.db;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([
+    startTestServer({ config: { mapTileUrl: "/map/tiles/{z}/{x}/{y}.png" } }),
+    launchBrowser(),
+  ]);
+  site = server.baseUrl.replace("127.0.0.1", "localhost");
+  server.platform.worker.start();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function phone(javaScriptEnabled = true): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: 360, height: 740 },
+    locale: "ja-JP",
+    javaScriptEnabled,
+  });
+  return context.newPage();
+}
+
+/** A phone photo taken at 北町 (31°24′36″N 130°49′48″E), with its GPS in the EXIF. */
+async function photoAtKitaMachi(): Promise<Buffer> {
+  return sharp({ create: { width: 320, height: 240, channels: 3, background: "#555544" } })
+    .jpeg()
+    .withExif({
+      IFD0: { Make: "TestPhone" },
+      IFD3: {
+        GPSLatitudeRef: "N",
+        GPSLatitude: "31/1 24/1 36/1",
+        GPSLongitudeRef: "E",
+        GPSLongitude: "130/1 49/1 48/1",
+      },
+    })
+    .toBuffer();
+}
+
+const rgb = (page: Page, selector: string) =>
+  page
+    .locator(selector)
+    .first()
+    .evaluate((el) => getComputedStyle(el).backgroundColor);
+
+describe("通報 (resident)", () => {
+  it("files with a GPS photo, finds the duplicate, follows it; the list shows the colours", async () => {
+    const page = await phone();
+    const blocked: string[] = [];
+    page.on("console", (m) => {
+      if (/Content Security Policy/i.test(m.text())) {
+        blocked.push(m.text());
+      }
+    });
+    await signInResidentByCode(page, { site, db: db(), email: "report-taro@example.jp" });
+
+    await page.goto(`${site}/reports/new`);
+    await expectPhonePage(page);
+    await page.getByRole("link", { name: /道路の損傷/ }).click();
+    await page.waitForURL(/\/reports\/new\/road-damage/);
+    // With JavaScript, Leaflet (served from our origin) replaces the tile grid.
+    await expect.poll(() => page.locator(".leaflet-container").count()).toBe(1);
+    await expect.poll(() => page.locator(".tile-grid-form").isHidden()).toBe(true);
+    await expectPhonePage(page, { scriptFree: false });
+
+    await page.getByLabel("どんな状態ですか").fill("道路に大きな穴があります");
+    await page.getByLabel("注意が必要").check();
+    await page
+      .locator("#f-photos")
+      .setInputFiles({ name: "IMG_0001.jpg", mimeType: "image/jpeg", buffer: await photoAtKitaMachi() });
+    await page.getByLabel("写真の位置情報（GPS）でピンを置く").check();
+    await page.getByRole("button", { name: "通報する" }).click();
+    await page.waitForURL(/\/reports\/V[0-9A-Z]{3}-[0-9A-Z]{4}\?new=1$/);
+    const reference = new URL(page.url()).pathname.split("/")[2]!;
+    expect(await page.locator(".panel-done").textContent()).toContain(reference);
+    await expectPhonePage(page);
+    const [mine] = await db().select().from(reports).where(eq(reports.reference, reference));
+    expect(mine!.lat).toBeCloseTo(demoPlaces.kitaMachi.lat, 4);
+    expect(mine!.lng).toBeCloseTo(demoPlaces.kitaMachi.lng, 4);
+
+    // The photo the reporter sees again has no EXIF left.
+    const served = await page.evaluate(async (url) => {
+      const response = await fetch(url);
+      return { status: response.status, bytes: [...new Uint8Array(await response.arrayBuffer())] };
+    }, `/reports/${reference}/photos/1`);
+    expect(served.status).toBe(200);
+    const metadata = await sharp(Buffer.from(served.bytes)).metadata();
+    expect(metadata.format).toBe("jpeg");
+    expect(metadata.exif).toBeUndefined();
+
+    // A second report at the same place: tapping the map there shows what was already reported.
+    await page.goto(`${site}/reports/new/road-damage?clat=${mine!.lat}&clng=${mine!.lng}&z=17`);
+    const map = page.locator(".leaflet-container");
+    await expect.poll(() => map.count()).toBe(1);
+    const box = (await map.boundingBox())!;
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await page.waitForURL(/lat=/);
+    const hint = page.locator("section.nearby");
+    await expect.poll(() => hint.getByRole("heading").textContent()).toContain("すでに通報されています");
+    const [seeded] = await db()
+      .select()
+      .from(reports)
+      .where(
+        and(
+          eq(reports.lat, demoPlaces.kitaMachi.lat),
+          eq(reports.lng, demoPlaces.kitaMachi.lng),
+          isNull(reports.residentId),
+        ),
+      );
+    const item = hint.locator("li", { hasText: seeded!.reference });
+    await item.getByRole("button", { name: "フォローする" }).click();
+    await page.waitForURL(new RegExp(`/reports/${seeded!.reference}`));
+    await expect.poll(() => page.getByText("この通報をフォローしています。").count()).toBe(1);
+    const follows = await db()
+      .select()
+      .from(reportFollowers)
+      .where(and(eq(reportFollowers.reportId, seeded!.id), eq(reportFollowers.source, "follow")));
+    expect(follows).toHaveLength(1);
+    await expectPhonePage(page);
+
+    // The public list: colour and words for each stage; the map draws pins in the same colours.
+    await page.goto(`${site}/reports`);
+    expect(await rgb(page, ".entry-list .stage-received")).toBe("rgb(179, 38, 30)");
+    expect(await rgb(page, ".entry-list .stage-in_progress")).toBe("rgb(242, 194, 0)");
+    expect(await rgb(page, ".entry-list .stage-done")).toBe("rgb(30, 123, 52)");
+    expect(await page.locator(".entry-list .stage-received").first().textContent()).toBe("受付");
+    expect(await page.locator(".entry-list .stage-done").first().textContent()).toBe("対応済");
+    await expect.poll(() => page.locator(".leaflet-container").count()).toBe(1);
+    // The whole city, zoomed out: clusters with counts.
+    await expect.poll(() => page.locator(".leaflet-container .map-cluster").count()).toBeGreaterThan(0);
+    await expectPhonePage(page, { scriptFree: false });
+    // At street level around 東町 (a streetlight being fixed) the map draws pins from /reports/map.json.
+    await page.goto(
+      `${site}/reports?clat=${demoPlaces.higashiMachi.lat}&clng=${demoPlaces.higashiMachi.lng}&z=16`,
+    );
+    await expect.poll(() => page.locator(".leaflet-container .map-pin").count()).toBeGreaterThan(0);
+    const pinColours = await page
+      .locator(".leaflet-container .map-pin")
+      .evaluateAll((pins) => pins.map((pin) => [pin.className, getComputedStyle(pin).backgroundColor]));
+    const expected: Record<string, string> = {
+      "stage-received": "rgb(179, 38, 30)",
+      "stage-in_progress": "rgb(242, 194, 0)",
+      "stage-done": "rgb(30, 123, 52)",
+    };
+    expect(pinColours.some(([className]) => className!.includes("stage-in_progress"))).toBe(true);
+    for (const [className, colour] of pinColours) {
+      const stage = Object.keys(expected).find((key) => className!.includes(key))!;
+      expect(colour).toBe(expected[stage]);
+    }
+    await expectPhonePage(page, { scriptFree: false });
+    expect(blocked).toEqual([]);
+  }, 60_000);
+
+  it("works without JavaScript: a tap on the tile grid places the pin", async () => {
+    const page = await phone(false);
+    await page.goto(
+      `${site}/reports/new/streetlight?clat=${demoPlaces.higashiMachi.lat}&clng=${demoPlaces.higashiMachi.lng}`,
+    );
+    await page.locator('input[name="tile_0_0"]').click({ position: { x: 50, y: 50 } });
+    await page.waitForURL(/lat=/);
+    expect(await page.locator(".tile-grid svg").count()).toBe(1);
+    // (axe needs scripts, so the phone check of this page runs in the JavaScript test above.)
+    await page.getByLabel("どんな状態ですか").fill("街灯が点きません");
+    await page.getByRole("button", { name: "通報する" }).click();
+    await page.waitForURL(/\?new=1$/);
+  }, 30_000);
+});
