@@ -16,8 +16,9 @@ import { listen, openPglite, openPostgres, percentile, round } from "./harness.t
  * report-map: the public map of a city with 100,000 reports. The demo city gets that many reports in one
  * INSERT … SELECT generate_series (random points in a rectangle inside its boundary, random public
  * categories and statuses), its map summary filled the way the trigger fills it, row for row. Then, over
- * a real HTTP server, one client asks in turn: (a) the whole city at zoom 12 (clusters), (b) a street of
- * about 400 m at zoom 16 (pins), and (c) GET /healthz as the baseline of the same run.
+ * a real HTTP server, one client asks in turn: (a) the whole city at zoom 12 (clusters), (b) the same for
+ * one category (summed from the reports, not the summary), (c) a street of about 400 m at zoom 16 (pins),
+ * and (d) GET /healthz as the baseline of the same run.
  */
 
 const log = (message: string) => process.stderr.write(`[report-map] ${message}\n`);
@@ -153,6 +154,7 @@ async function benchDriver(driver: Driver, options: Options): Promise<void> {
     log(`${driver}: ${options.reports} reports seeded in ${round((performance.now() - t0) / 1000, 1)} s`);
     const cases = {
       clusters: `${listening.origin}/reports/map.json?bbox=${CITY_BOX}&zoom=12`,
+      category: `${listening.origin}/reports/map.json?bbox=${CITY_BOX}&zoom=12&category=road-damage`,
       pins: `${listening.origin}/reports/map.json?bbox=${STREET_BOX}&zoom=16`,
       baseline: `${listening.origin}/healthz`,
     };

@@ -211,6 +211,32 @@ describe("GET /reports/map.json", () => {
     expect(theirs.reduce((n, f) => n + f.properties.count, 0)).toBe(1);
   });
 
+  it("sums a category's clusters in the database the same as the unfiltered summary", async () => {
+    const cityBox = "130.7,31.3,131.0,31.5";
+    const expected = await queryRows<{ stage: string; n: number }>(
+      db(),
+      sql`SELECT r.stage, count(*)::int AS n FROM reports r JOIN report_categories c ON c.id = r.category_id
+        WHERE r.tenant_id = ${tenant.id} AND c.code = 'road-damage' AND r.public_lat IS NOT NULL
+          AND r.merged_into_id IS NULL GROUP BY r.stage`,
+    );
+    for (const zoom of [5, 9, 13]) {
+      const clusters = (await json(`bbox=${cityBox}&zoom=${zoom}&category=road-damage`))
+        .features as ClusterFeature[];
+      const total = { received: 0, in_progress: 0, done: 0 } as Record<string, number>;
+      for (const { properties } of clusters) {
+        expect(properties.count).toBe(
+          properties.stages.received + properties.stages.in_progress + properties.stages.done,
+        );
+        for (const stage of ["received", "in_progress", "done"] as const) {
+          total[stage]! += properties.stages[stage];
+        }
+      }
+      for (const row of expected) {
+        expect(total[row.stage], `${row.stage} at ${zoom}`).toBe(Number(row.n));
+      }
+    }
+  });
+
   it("is cacheable for a short while and answers 304 to a matching ETag", async () => {
     const query = `bbox=${streetBox(demoPlaces.kitaMachi)}&zoom=16`;
     const { response } = await map(query);
@@ -231,6 +257,10 @@ describe("GET /reports/map.json", () => {
       `bbox=${streetBox(corner)}&zoom=1.5`,
       `bbox=${streetBox(corner)}`,
       `bbox=${streetBox(corner)}&zoom=16&category=nope`,
+      `bbox=${streetBox(corner)}&zoom=16&category=road%00damage`,
+      // Beyond Web Mercator's edge there are no tiles to count in.
+      "bbox=0,80,10,89&zoom=5",
+      "bbox=0,-89,10,-80&zoom=5",
     ]) {
       const { response, text } = await map(query, "localhost", { accept: "text/html" });
       expect(response.status, query).toBe(400);

@@ -9,6 +9,8 @@ import { reportCategories } from "./schema.ts";
 /** Widest box, in degrees per side, that one request may ask pins for; cluster views may span more. */
 export const MAX_PIN_BOX_DEGREES = 2;
 export const MAX_CLUSTER_BOX_DEGREES = 20;
+/** Web Mercator's edge: tiles (and so cells and pins) exist only between these latitudes. */
+export const MAX_MAP_LATITUDE = 85.0511;
 
 function badMap(errors: ProblemFieldError[]): ProblemError {
   return new ProblemError(
@@ -46,15 +48,15 @@ export const reportMapData = new Hono<AppEnv>().get("/reports/map.json", etag(),
   } else if (
     minLng > maxLng ||
     minLat > maxLat ||
-    minLat < -90 ||
-    maxLat > 90 ||
+    minLat < -MAX_MAP_LATITUDE ||
+    maxLat > MAX_MAP_LATITUDE ||
     minLng < -180 ||
     maxLng > 180
   ) {
     errors.push({
       pointer: "bbox",
-      detail: "bbox must run from south-west to north-east, within -180..180 and -90..90",
-      detailJa: "bbox は南西から北東の順で、経度-180〜180・緯度-90〜90の範囲で指定してください",
+      detail: `bbox must run from south-west to north-east, within -180..180 and -${MAX_MAP_LATITUDE}..${MAX_MAP_LATITUDE}`,
+      detailJa: `bbox は南西から北東の順で、経度-180〜180・緯度-${MAX_MAP_LATITUDE}〜${MAX_MAP_LATITUDE}の範囲で指定してください`,
     });
   } else {
     const limit = zoom >= PIN_ZOOM ? MAX_PIN_BOX_DEGREES : MAX_CLUSTER_BOX_DEGREES;
@@ -68,7 +70,13 @@ export const reportMapData = new Hono<AppEnv>().get("/reports/map.json", etag(),
   }
   const code = c.req.query("category");
   let categoryId: string | null = null;
-  if (code) {
+  if (code?.includes("\0")) {
+    errors.push({
+      pointer: "category",
+      detail: "category contains a character that cannot be used (NUL)",
+      detailJa: "category に使えない文字（NUL）が含まれています",
+    });
+  } else if (code) {
     const [category] = await c.var.services.database.db
       .select({ id: reportCategories.id })
       .from(reportCategories)

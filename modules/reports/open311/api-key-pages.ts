@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { desc, eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { Hono } from "hono";
@@ -7,6 +8,7 @@ import { errorSummary, inputField } from "../../../core/http/forms.ts";
 import { csrfField, renderPage } from "../../../core/http/layout.ts";
 import { authorizeStaff } from "../../../core/http/middleware.ts";
 import { ProblemError } from "../../../core/http/problem.ts";
+import { consumeRateLimit } from "../../../core/identity/rate-limit.ts";
 import { createApiKey } from "../operations/create-api-key.ts";
 import { revokeApiKey } from "../operations/revoke-api-key.ts";
 import { reportApiKeys } from "../schema.ts";
@@ -24,10 +26,34 @@ const when = (date: Date | null, lang: "ja" | "en") =>
       })
     : "—";
 
+/**
+ * The create form carries a one-time nonce: sending the same form again (a reload, a double click) must not
+ * issue a second key that nobody sees. It is remembered for a day in the shared attempt counter.
+ */
+const NONCE = /^[A-Za-z0-9_-]{22}$/;
+const NONCE_SECONDS = 86_400;
+
+async function firstUseOf(c: Context<AppEnv>, nonce: string): Promise<boolean> {
+  return (
+    NONCE.test(nonce) &&
+    consumeRateLimit(c.var.services.database.db, {
+      key: `open311-key-form:${c.var.tenant.id}:${nonce}`,
+      limit: 1,
+      windowSeconds: NONCE_SECONDS,
+    })
+  );
+}
+
 /** The list of keys with the form to add one; `created` shows a new key the one time it can be seen. */
 async function listPage(
   c: Context<AppEnv>,
-  o: { created?: { name: string; key: string }; typed?: string; error?: string; status?: number } = {},
+  o: {
+    created?: { name: string; key: string };
+    typed?: string;
+    error?: string;
+    resent?: boolean;
+    status?: number;
+  } = {},
 ) {
   const lang = c.var.lang;
   const tr = (ja: string, en: string) => (lang === "ja" ? ja : en);
@@ -50,7 +76,12 @@ ${
     ? html`<div class="notice" role="status"><h2>${tr("新しいキー", "New key")}: ${o.created.name}</h2>
 <p>${tr("今すぐ控えてください。この画面を離れると二度と表示できません。", "Copy it now: it cannot be shown again.")}</p>
 <p><code>${o.created.key}</code></p></div>`
-    : ""
+    : o.resent
+      ? html`<div class="notice" role="status"><p>${tr(
+          "このフォームは送信済みです。キーは一度だけ作られ、もう表示できません。一覧で確認してください。",
+          "This form was already sent: the key was created once and cannot be shown again. See the list.",
+        )}</p></div>`
+      : ""
 }
 <h2>${tr("キーの一覧", "Keys")}</h2>
 ${
@@ -72,6 +103,7 @@ ${
 <h2>${tr("キーを作る", "Create a key")}</h2>
 ${o.error ? errorSummary(tr("入力内容を確認してください", "Check what you entered"), { name: o.error }) : ""}
 <form method="post" action="${PATH}">${csrfField(c)}
+<input type="hidden" name="nonce" value="${randomBytes(16).toString("base64url")}">
 ${inputField({
   name: "name",
   label: tr("使うアプリや団体の名前", "Name of the app or group using it"),
@@ -85,7 +117,10 @@ ${inputField({
   });
 }
 
-/** Staff pages of the Open311 keys: list, create (shown once), revoke. System administrators only. */
+/**
+ * Staff pages of the Open311 keys: list, create (shown once), revoke (again: nothing to do, back to the
+ * list). System administrators only.
+ */
 export const apiKeyPages = new Hono<AppEnv>()
   .get(PATH, async (c) => {
     await authorizeStaff(c, MANAGE_SETUP);
@@ -93,8 +128,20 @@ export const apiKeyPages = new Hono<AppEnv>()
   })
   .post(PATH, async (c) => {
     const staff = await authorizeStaff(c, MANAGE_SETUP);
-    const body = await c.req.parseBody();
+    let body: Record<string, unknown>;
+    try {
+      body = await c.req.parseBody();
+    } catch {
+      throw new ProblemError(400, "bad-request", {
+        ja: "送信内容を読み取れません",
+        en: "The form could not be read",
+      });
+    }
     const name = typeof body["name"] === "string" ? body["name"] : "";
+    const nonce = typeof body["nonce"] === "string" ? body["nonce"] : "";
+    if (!(await firstUseOf(c, nonce))) {
+      return listPage(c, { resent: true, status: 409 });
+    }
     try {
       const { key, apiKey } = await createApiKey({
         db: c.var.services.database.db,

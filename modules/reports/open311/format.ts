@@ -19,13 +19,15 @@ const ITEM_NAMES: Record<string, string> = {
   formats: "format",
 };
 
+export type Open311Status = 400 | 403 | 404 | 413 | 429;
+
 /** A refusal in the specification's shape: one or more {code, description}. */
 export class Open311Error extends Error {
   override name = "Open311Error";
-  readonly status: 400 | 403 | 404 | 429;
+  readonly status: Open311Status;
   readonly descriptions: string[];
   readonly headers: Record<string, string>;
-  constructor(status: 400 | 403 | 404 | 429, descriptions: string[], headers: Record<string, string> = {}) {
+  constructor(status: Open311Status, descriptions: string[], headers: Record<string, string> = {}) {
     super(descriptions.join("; "));
     this.status = status;
     this.descriptions = descriptions;
@@ -39,11 +41,19 @@ export function splitFormat(name: string): { base: string; format: Open311Format
   return match ? { base: match[1]!, format: match[2] as Open311Format } : null;
 }
 
-const escapeXml = (text: string) =>
-  text.replace(
-    /[<>&"']/g,
-    (ch) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[ch]!,
-  );
+/** Characters XML 1.0 forbids even escaped (C0 controls but tab and newlines, U+FFFE/F, lone surrogates). */
+const NOT_XML =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+  /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Text as XML character data: forbidden characters dropped, so one stored control character cannot break a document. */
+export const escapeXml = (text: string) =>
+  text
+    .replace(NOT_XML, "")
+    .replace(
+      /[<>&"']/g,
+      (ch) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[ch]!,
+    );
 
 function element(name: string, value: Open311Value): string {
   if (value === null || value === undefined) {
@@ -72,7 +82,7 @@ export function respond(
   format: Open311Format,
   root: string,
   value: Open311Value,
-  status: 200 | 400 | 403 | 404 | 429 = 200,
+  status: 200 | Open311Status = 200,
   headers: Record<string, string> = {},
 ): Response {
   if (format === "xml") {

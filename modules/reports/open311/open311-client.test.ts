@@ -1,12 +1,14 @@
-import { eq } from "drizzle-orm";
+import { and, eq, like } from "drizzle-orm";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog } from "../../../core/audit/schema.ts";
+import { containsPoint, tileOf } from "../../../core/geo/geo.ts";
+import { rateLimits } from "../../../core/identity/schema.ts";
 import { type Tenant, tenants } from "../../../core/tenancy/schema.ts";
 import { startTestServer, type TestServer } from "../../../core/testing/browser.ts";
 import { createApiKey } from "../operations/create-api-key.ts";
 import { revokeApiKey } from "../operations/revoke-api-key.ts";
-import { reportApiKeys, reportPhotos, reports } from "../schema.ts";
+import { reportApiKeys, reportAreas, reportPhotos, reports, TILE_ZOOM } from "../schema.ts";
 import { demoPlaces } from "../seeds.ts";
 
 /**
@@ -280,7 +282,8 @@ describe("GeoReport v2 client", () => {
     expect(withRevoked.text).toContain("<errors><error><code>403</code><description>");
 
     const unknown = await api.post("json", { ...base, api_key: key, service_code: "nope" });
-    expect(unknown.status).toBe(400);
+    expect(unknown.status).toBe(404);
+    expect(errorsOf(unknown.text)[0]!.description).toContain("service_code not found");
     const badLat = await api.post("json", { ...base, api_key: key, lat: "north" });
     expect(badLat.status).toBe(400);
     expect(errorsOf(badLat.text)[0]!.description).toContain("decimal degrees");
@@ -330,6 +333,207 @@ describe("GeoReport v2 client", () => {
   });
 });
 
+describe("GeoReport v2 privacy and input checks", () => {
+  const lights = () => ({
+    api_key: key,
+    service_code: "streetlight",
+    lat: String(demoPlaces.higashiMachi.lat),
+    long: String(demoPlaces.higashiMachi.lng),
+    description: "街灯が消えています",
+  });
+  const idOf = (text: string) => (JSON.parse(text) as Row[])[0]!["service_request_id"] as string;
+
+  it("never lists a hidden-category or merged report, and never shows a hidden category's content", async () => {
+    const secret = "家族のことで相談したい秘密の内容";
+    const posted = await api.post("json", {
+      api_key: key,
+      service_code: "other",
+      lat: String(demoPlaces.minamiMachi.lat),
+      long: String(demoPlaces.minamiMachi.lng),
+      description: secret,
+      email: "soudan@example.jp",
+    });
+    expect(posted.status, posted.text).toBe(200);
+    const hiddenId = idOf(posted.text);
+    // Even a public point stored by mistake must not bring its place or text out.
+    await db()
+      .update(reports)
+      .set({
+        publicLat: demoPlaces.minamiMachi.lat,
+        publicLng: demoPlaces.minamiMachi.lng,
+        publicTileX: tileOf(demoPlaces.minamiMachi, TILE_ZOOM).x,
+        publicTileY: tileOf(demoPlaces.minamiMachi, TILE_ZOOM).y,
+      })
+      .where(eq(reports.reference, hiddenId));
+    const duplicate = idOf((await api.post("json", lights())).text);
+    const kept = idOf((await api.post("json", lights())).text);
+    const [keptRow] = await db().select().from(reports).where(eq(reports.reference, kept));
+    await db().update(reports).set({ mergedIntoId: keptRow!.id }).where(eq(reports.reference, duplicate));
+
+    const answers: string[] = [];
+    for (const format of ["json", "xml"] as const) {
+      const queries: Record<string, string>[] = [
+        {},
+        { service_code: "other" },
+        { status: "open" },
+        { extensions: "true" },
+      ];
+      for (const query of queries) {
+        const list = await api.requests(format, query);
+        expect(list.status).toBe(200);
+        expect(list.text).not.toContain(hiddenId);
+        expect(list.text).not.toContain(duplicate);
+        answers.push(list.text);
+      }
+      const one = await api.request(hiddenId, format, { extensions: "true" });
+      expect(one.status).toBe(200);
+      answers.push(one.text, (await api.requests(format, { service_request_id: hiddenId })).text);
+    }
+    expect(answers.join("\n")).toContain(kept);
+    for (const answer of answers) {
+      expect(answer).not.toContain(secret);
+      expect(answer).not.toContain("soudan@");
+    }
+    const [byId] = JSON.parse((await api.request(hiddenId, "json")).text) as Row[];
+    expect(byId).toMatchObject({ service_request_id: hiddenId, service_code: "other", description: null });
+    expect(byId).not.toHaveProperty("lat");
+    expect(byId).not.toHaveProperty("long");
+    expect(byId!["media_url"]).toBeNull();
+  });
+
+  it("refuses NUL, impossible or zone-less dates, wide or reversed windows and deep pages with 400", async () => {
+    const bad: Record<string, string>[] = [
+      { service_code: "road\0damage" },
+      { status: "open\0" },
+      { service_request_id: "V\0" },
+      { jurisdiction_id: "\0" },
+      { start_date: "2026-02-30T00:00:00Z" },
+      { start_date: "1999-12-31T00:00:00Z" },
+      { end_date: "2101-01-01T00:00:00Z" },
+      { start_date: "2026-04-01T00:00:00" },
+      { start_date: "2026-04-01" },
+      { start_date: "2026-04-01T25:00:00+09:00" },
+      { start_date: "2026-04-02T00:00:00Z", end_date: "2026-04-01T00:00:00Z" },
+      { start_date: "2026-01-01T00:00:00Z", end_date: "2026-04-02T00:00:00Z" },
+      { page: "1001" },
+      { per_page: "1001" },
+    ];
+    for (const query of bad) {
+      for (const format of ["json", "xml"] as const) {
+        const answer = await api.requests(format, query);
+        expect(answer.status, JSON.stringify(query)).toBe(400);
+        if (format === "json") {
+          expect(errorsOf(answer.text)[0]!.code).toBe(400);
+        } else {
+          expect(answer.text).toContain("<errors><error><code>400</code>");
+        }
+      }
+    }
+    expect((await api.request("V\0X", "json")).status).toBe(400);
+    const nul = await api.post("json", { ...lights(), description: "a\0b" });
+    expect(nul.status).toBe(400);
+    expect(errorsOf(nul.text)[0]!.description).toContain("NUL");
+    const unreadable = await fetch(`${server.baseUrl}/open311/v2/requests.xml`, {
+      method: "POST",
+      headers: { "content-type": "multipart/form-data; boundary=x" },
+      body: "not multipart at all",
+    });
+    expect(unreadable.status).toBe(400);
+    expect(await unreadable.text()).toContain("<errors><error><code>400</code>");
+    // A 90-day window in another zone is fine.
+    const window = await api.requests("json", {
+      start_date: "2026-01-01T00:00:00+09:00",
+      end_date: "2026-04-01T00:00:00+09:00",
+    });
+    expect(window.status).toBe(200);
+  });
+
+  it("treats empty optional parameters as absent", async () => {
+    const plain = await api.requests("json");
+    const empty = await api.requests("json", {
+      service_request_id: "",
+      service_code: "",
+      page: "",
+      per_page: "",
+      status: "",
+      start_date: "",
+      end_date: "",
+      jurisdiction_id: "",
+    });
+    expect(empty.status).toBe(200);
+    expect(JSON.parse(empty.text)).toEqual(JSON.parse(plain.text));
+  });
+
+  it("accepts the city's code, slug or host as jurisdiction_id, in the query or the posted body", async () => {
+    const host = new URL(server.baseUrl).hostname;
+    for (const jurisdiction of [tenant.municipalityCode, tenant.slug, host]) {
+      expect((await api.get("services", "json", { jurisdiction_id: jurisdiction })).status).toBe(200);
+    }
+    const elsewhere = await api.post("json", { ...lights(), jurisdiction_id: "999999" });
+    expect(elsewhere.status).toBe(404);
+    expect(errorsOf(elsewhere.text)[0]!.description).toContain("jurisdiction_id");
+    const here = await api.post("json", { ...lights(), jurisdiction_id: tenant.municipalityCode });
+    expect(here.status, here.text).toBe(200);
+  });
+
+  it("slows down an address that keeps trying wrong keys, without refusing a valid key", async () => {
+    const clear = () => db().delete(rateLimits).where(like(rateLimits.key, "open311-key-failure:%"));
+    await clear();
+    const statuses: number[] = [];
+    for (let i = 0; i < 21; i += 1) {
+      statuses.push((await api.post("json", { ...lights(), api_key: `wrong-key-${i}-xxxxxxxxxxxx` })).status);
+    }
+    expect(statuses.slice(0, 20).every((s) => s === 403)).toBe(true);
+    expect(statuses[20]).toBe(429);
+    expect((await api.post("json", lights())).status).toBe(200);
+    await clear();
+  });
+
+  it("dates a closed request's update at its closing, and discovery points to the city, not a staff page", async () => {
+    const id = idOf((await api.post("json", lights())).text);
+    const closedAt = new Date("2026-03-03T03:03:03Z");
+    await db()
+      .update(reports)
+      .set({ statusKey: "fixed", statusCategory: "fixed", stage: "done", closedAt })
+      .where(eq(reports.reference, id));
+    const [closed] = JSON.parse((await api.request(id, "json")).text) as Row[];
+    expect(closed).toMatchObject({ status: "closed", updated_datetime: "2026-03-03T03:03:03Z" });
+    const discovery = await (await fetch(`${server.baseUrl}/open311/discovery.json`)).text();
+    const keyService = (JSON.parse(discovery) as Row)["key_service"] as string;
+    expect(keyService).not.toContain("/staff/");
+    expect(keyService).toContain(tenant.nameJa);
+  });
+
+  it("places an address_string at a point inside the 町字 it names, by its Japanese or exact English name", async () => {
+    const [higashi] = await db()
+      .select()
+      .from(reportAreas)
+      .where(and(eq(reportAreas.tenantId, tenant.id), eq(reportAreas.nameJa, "東町")));
+    for (const address of ["Higashi-machi", "てのひら市東町1丁目"]) {
+      const posted = await api.post("json", {
+        api_key: key,
+        service_code: "streetlight",
+        address_string: address,
+        description: "街灯が消えています",
+      });
+      expect(posted.status, posted.text).toBe(200);
+      const [row] = await db()
+        .select()
+        .from(reports)
+        .where(eq(reports.reference, idOf(posted.text)));
+      expect(containsPoint(higashi!.geometry, { lat: row!.lat, lng: row!.lng })).toBe(true);
+    }
+    // An English name inside other words is too loose to place a report.
+    const loose = await api.post("json", {
+      api_key: key,
+      service_code: "streetlight",
+      address_string: "near the Higashi-machi station",
+      description: "街灯が消えています",
+    });
+    expect(loose.status).toBe(400);
+  });
+});
+
 describe("Open311 API keys", () => {
   it("keeps only the hash, audits creation and revocation, and a city's key cannot post to another", async () => {
     const [other] = (await db()
@@ -371,16 +575,26 @@ describe("Open311 API keys", () => {
     const adminHeaders = await platform.signInStaff("admin@tenohira.localhost");
     const managerHeaders = await platform.signInStaff("manager@tenohira.localhost");
     expect((await platform.request("/staff/reports/api-keys", { headers: managerHeaders })).status).toBe(403);
-    const created = await platform.request("/staff/reports/api-keys", {
-      method: "POST",
-      headers: adminHeaders,
-      body: new URLSearchParams({ name: "市民アプリ" }),
-    });
+    const form = await (await platform.request("/staff/reports/api-keys", { headers: adminHeaders })).text();
+    const nonce = /name="nonce" value="([A-Za-z0-9_-]{22})"/.exec(form)![1]!;
+    const send = () =>
+      platform.request("/staff/reports/api-keys", {
+        method: "POST",
+        headers: adminHeaders,
+        body: new URLSearchParams({ name: "市民アプリ", nonce }),
+      });
+    const created = await send();
     expect(created.status).toBe(201);
     expect(created.headers.get("cache-control")).toBe("no-store");
     const page = await created.text();
     const shown = /<code>([A-Za-z0-9_-]{43})<\/code>/.exec(page)![1]!;
-    const [row] = await db().select().from(reportApiKeys).where(eq(reportApiKeys.name, "市民アプリ"));
+    // Sending the same form again (a reload) issues no second key and shows none.
+    const resent = await send();
+    expect(resent.status).toBe(409);
+    expect(await resent.text()).toContain("送信済み");
+    const rows = await db().select().from(reportApiKeys).where(eq(reportApiKeys.name, "市民アプリ"));
+    expect(rows).toHaveLength(1);
+    const row = rows[0];
     expect(row!.keyPrefix).toBe(shown.slice(0, 8));
     const list = await (await platform.request("/staff/reports/api-keys", { headers: adminHeaders })).text();
     expect(list).toContain("市民アプリ");
@@ -392,11 +606,28 @@ describe("Open311 API keys", () => {
     expect(revoked.status).toBe(303);
     const [after] = await db().select().from(reportApiKeys).where(eq(reportApiKeys.id, row!.id));
     expect(after!.revokedAt).not.toBeNull();
+    // Revoking again (a second tab, a double click) changes nothing and returns to the list.
+    const again = await platform.request(`/staff/reports/api-keys/${row!.id}/revoke`, {
+      method: "POST",
+      headers: adminHeaders,
+    });
+    expect(again.status).toBe(303);
+    expect(again.headers.get("location")).toBe("/staff/reports/api-keys");
+    const [still] = await db().select().from(reportApiKeys).where(eq(reportApiKeys.id, row!.id));
+    expect(still!.revokedAt).toEqual(after!.revokedAt);
+    const revocations = await db().select().from(auditLog).where(eq(auditLog.resourceId, row!.id));
+    expect(revocations.filter((a) => a.action === "reports.api_key.revoke")).toHaveLength(1);
     const empty = await platform.request("/staff/reports/api-keys", {
       method: "POST",
       headers: adminHeaders,
-      body: new URLSearchParams({ name: "" }),
+      body: new URLSearchParams({ name: "", nonce: "A".repeat(22) }),
     });
     expect(empty.status).toBe(400);
+    const unreadable = await platform.request("/staff/reports/api-keys", {
+      method: "POST",
+      headers: { ...adminHeaders, "content-type": "multipart/form-data; boundary=x" },
+      body: "not multipart at all",
+    });
+    expect(unreadable.status).toBe(400);
   });
 });

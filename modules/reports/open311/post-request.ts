@@ -1,15 +1,15 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../../../core/db/database.ts";
-import type { LatLng } from "../../../core/geo/geo.ts";
+import { containsPoint, type LatLng, nearestInside } from "../../../core/geo/geo.ts";
 import type { PageInput } from "../../forms/index.ts";
 import { reportAreas } from "../schema.ts";
 import { bilingual, Open311Error } from "./format.ts";
+import { refuseNul } from "./params.ts";
 
-type Posted = Record<string, string | File | (string | File)[]>;
+export type Posted = Record<string, string | File | (string | File)[]>;
 
 /** What a POST requests.{format} carries, read from a urlencoded or multipart body. */
 export type PostedRequest = {
-  apiKey: string;
   serviceCode: string;
   point: LatLng | null;
   addressString: string;
@@ -27,7 +27,19 @@ const strings = (value: Posted[string] | undefined): string[] =>
   (Array.isArray(value) ? value : value === undefined ? [] : [value]).filter(
     (v): v is string => typeof v === "string",
   );
-const first = (body: Posted, name: string) => strings(body[name])[0]?.trim() ?? "";
+/** A posted field's first text value, trimmed; "" when absent. */
+export const postedField = (body: Posted, name: string) => strings(body[name])[0]?.trim() ?? "";
+const first = postedField;
+
+/** Refuses a body any of whose field names or text values holds a NUL, before anything is looked up. */
+export function refuseNulFields(body: Posted): void {
+  for (const [name, value] of Object.entries(body)) {
+    refuseNul("field name", name);
+    for (const text of strings(value)) {
+      refuseNul(name, text);
+    }
+  }
+}
 
 /** `attribute[code]=value` (and `attribute[code][]=a&attribute[code][]=b` for lists) → input name → values. */
 function attributes(body: Posted): PageInput {
@@ -60,7 +72,6 @@ export async function readPostedRequest(body: Posted): Promise<PostedRequest> {
     }
   }
   return {
-    apiKey: first(body, "api_key"),
     serviceCode: first(body, "service_code"),
     point: latText !== "" ? { lat, lng } : null,
     addressString: first(body, "address_string"),
@@ -78,11 +89,14 @@ export async function readPostedRequest(body: Posted): Promise<PostedRequest> {
 }
 
 /**
- * A place given only as address_string: accepted when it names one of the city's 町字 (the longest name it
- * contains wins), placed at the centre of that 町字's box. Anything vaguer cannot be routed or mapped.
+ * A place given only as address_string: accepted when it contains the Japanese name of one of the city's 町字
+ * (the longest wins) or is exactly its English name — a short English name like "Kita" would match too much
+ * inside other text. Placed at the centre of the 町字's box, or the nearest point inside it when the centre
+ * falls outside (an L-shaped 町字). Anything vaguer cannot be routed or mapped.
  */
 export async function placeOfAddress(db: Db, tenantId: string, address: string): Promise<LatLng> {
   const text = address.normalize("NFKC").toLowerCase();
+  const whole = text.trim();
   const areas = await db
     .select()
     .from(reportAreas)
@@ -90,8 +104,8 @@ export async function placeOfAddress(db: Db, tenantId: string, address: string):
   const matches = areas
     .filter(
       (area) =>
-        text.includes(area.nameJa.normalize("NFKC").toLowerCase()) ||
-        text.includes(area.nameEn.toLowerCase()),
+        (area.nameJa !== "" && text.includes(area.nameJa.normalize("NFKC").toLowerCase())) ||
+        whole === area.nameEn.normalize("NFKC").trim().toLowerCase(),
     )
     .sort((a, b) => b.nameJa.length - a.nameJa.length);
   const area = matches[0];
@@ -103,5 +117,6 @@ export async function placeOfAddress(db: Db, tenantId: string, address: string):
       }),
     ]);
   }
-  return { lat: (area.minLat + area.maxLat) / 2, lng: (area.minLng + area.maxLng) / 2 };
+  const centre = { lat: (area.minLat + area.maxLat) / 2, lng: (area.minLng + area.maxLng) / 2 };
+  return containsPoint(area.geometry, centre) ? centre : nearestInside(area.geometry, centre);
 }

@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import type { AppEnv } from "../../../core/http/app-env.ts";
+import { clientIp } from "../../../core/http/middleware.ts";
 import { ProblemError } from "../../../core/http/problem.ts";
 import { publicOrigin } from "../../../core/http/public-origin.ts";
 import { consumeRateLimit } from "../../../core/identity/rate-limit.ts";
@@ -11,9 +12,17 @@ import { reportPhotos, reports } from "../schema.ts";
 import { findLiveApiKey } from "./api-key-auth.ts";
 import { apiKeyPages } from "./api-key-pages.ts";
 import { bilingual, Open311Error, type Open311Format, respond, respondError, splitFormat } from "./format.ts";
-import { placeOfAddress, readPostedRequest } from "./post-request.ts";
+import { checkJurisdiction, listParam, queryParam, refuseNul, requestWindow, wholeParam } from "./params.ts";
+import {
+  type Posted,
+  placeOfAddress,
+  postedField,
+  readPostedRequest,
+  refuseNulFields,
+} from "./post-request.ts";
 import {
   findServiceRequests,
+  MAX_PAGE,
   MAX_REQUESTS,
   presentServiceRequests,
   type RequestFilter,
@@ -23,6 +32,8 @@ import { activeCategories, presentService, serviceAttributes } from "./services.
 
 /** Posts one API key may make per minute; partner apps batch nothing, so this is far above real use. */
 export const OPEN311_POSTS_PER_MINUTE = 60;
+/** Posts with a missing or wrong key one address may make in ten minutes before it is slowed down. */
+export const OPEN311_KEY_FAILURES_PER_10_MINUTES = 20;
 
 type Handler = (c: Context<AppEnv>, format: Open311Format) => Promise<Response>;
 
@@ -37,13 +48,8 @@ function geoReport(base: string | null, param: string, run: Handler) {
       return c.notFound();
     }
     try {
-      const jurisdiction = c.req.query("jurisdiction_id");
-      const tenant = c.var.tenant;
-      if (jurisdiction && jurisdiction !== tenant.municipalityCode && jurisdiction !== tenant.slug) {
-        throw new Open311Error(404, [
-          bilingual({ ja: "jurisdiction_id が見つかりません", en: "jurisdiction_id not found" }),
-        ]);
-      }
+      refuseNul(param, parsed.base);
+      checkJurisdiction(c, queryParam(c, "jurisdiction_id"));
       return await run(c, parsed.format);
     } catch (error) {
       if (error instanceof Open311Error) {
@@ -56,43 +62,6 @@ function geoReport(base: string | null, param: string, run: Handler) {
       throw error;
     }
   };
-}
-
-const listOf = (text: string | undefined) =>
-  text
-    ?.split(",")
-    .map((part) => part.trim())
-    .filter(Boolean);
-
-function dateParam(c: Context<AppEnv>, name: string): Date | undefined {
-  const text = c.req.query(name);
-  if (!text) {
-    return undefined;
-  }
-  const date = new Date(text);
-  if (!/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(text) || Number.isNaN(date.getTime())) {
-    throw new Open311Error(400, [
-      bilingual({
-        ja: `${name} はW3C形式の日時（例 2026-04-01T00:00:00+09:00）で指定してください`,
-        en: `${name} must be a W3C date-time, e.g. 2026-04-01T00:00:00+09:00`,
-      }),
-    ]);
-  }
-  return date;
-}
-
-function wholeParam(c: Context<AppEnv>, name: string, fallback: number, max: number): number {
-  const text = c.req.query(name);
-  const value = text === undefined ? fallback : Number(text);
-  if (!Number.isInteger(value) || value < 1 || value > max) {
-    throw new Open311Error(400, [
-      bilingual({
-        ja: `${name} は1から${max}までの整数です`,
-        en: `${name} must be a whole number from 1 to ${max}`,
-      }),
-    ]);
-  }
-  return value;
 }
 
 const listServices: Handler = async (c, format) => {
@@ -110,14 +79,15 @@ const listServices: Handler = async (c, format) => {
   return respond(c, format, "services", services);
 };
 
+const unknownService = () =>
+  new Open311Error(404, [bilingual({ ja: "service_code が見つかりません", en: "service_code not found" })]);
+
 const serviceDefinition: Handler = async (c, format) => {
   const db = c.var.services.database.db;
   const code = splitFormat(c.req.param("file") ?? "")!.base;
   const category = (await activeCategories(db, c.var.tenant.id)).find((cat) => cat.code === code);
   if (!category) {
-    throw new Open311Error(404, [
-      bilingual({ ja: "service_code が見つかりません", en: "service_code not found" }),
-    ]);
+    throw unknownService();
   }
   return respond(c, format, "service_definition", {
     service_code: category.code,
@@ -125,19 +95,64 @@ const serviceDefinition: Handler = async (c, format) => {
   });
 };
 
-const postRequest: Handler = async (c, format) => {
-  const { services, tenant } = c.var;
-  const db = services.database.db;
-  const posted = await readPostedRequest(await c.req.parseBody({ all: true }));
-  const key = posted.apiKey ? await findLiveApiKey(db, tenant.id, posted.apiKey) : null;
-  if (!key) {
-    throw new Open311Error(403, [
+/** The posted fields; a body that cannot be read as a form is the client's mistake. */
+async function readBody(c: Context<AppEnv>): Promise<Posted> {
+  try {
+    return await c.req.parseBody({ all: true });
+  } catch {
+    throw new Open311Error(400, [
       bilingual({
-        ja: "api_key がないか、正しくありません",
-        en: "api_key was not provided or is invalid",
+        ja: "送信内容を読み取れません。application/x-www-form-urlencoded か multipart/form-data で送ってください",
+        en: "The body cannot be read: send application/x-www-form-urlencoded or multipart/form-data",
       }),
     ]);
   }
+}
+
+/**
+ * The live key the body names. Wrong keys are counted per address, so guessing (and the database work each
+ * guess costs) is slowed down; a valid key is never refused for an address's failures.
+ */
+async function postingKey(c: Context<AppEnv>, apiKey: string) {
+  const { services, tenant } = c.var;
+  const db = services.database.db;
+  const key = apiKey ? await findLiveApiKey(db, tenant.id, apiKey) : null;
+  if (key) {
+    return key;
+  }
+  const allowed = await consumeRateLimit(db, {
+    key: `open311-key-failure:${tenant.id}:${clientIp(c) ?? "unknown"}`,
+    limit: OPEN311_KEY_FAILURES_PER_10_MINUTES,
+    windowSeconds: 600,
+  });
+  if (!allowed) {
+    throw new Open311Error(
+      429,
+      [
+        bilingual({
+          ja: "正しくない api_key での送信が多すぎます。10分後にもう一度お試しください",
+          en: "Too many posts with an invalid api_key: try again in 10 minutes",
+        }),
+      ],
+      { "retry-after": "600" },
+    );
+  }
+  throw new Open311Error(403, [
+    bilingual({
+      ja: "api_key がないか、正しくありません",
+      en: "api_key was not provided or is invalid",
+    }),
+  ]);
+}
+
+const postRequest: Handler = async (c, format) => {
+  const { services, tenant } = c.var;
+  const db = services.database.db;
+  // A multipart body can only be had whole; nothing in it is looked at before the key is checked.
+  const body = await readBody(c);
+  refuseNulFields(body);
+  checkJurisdiction(c, postedField(body, "jurisdiction_id") || undefined);
+  const key = await postingKey(c, postedField(body, "api_key"));
   const allowed = await consumeRateLimit(db, {
     key: `open311-post:${key.id}`,
     limit: OPEN311_POSTS_PER_MINUTE,
@@ -155,11 +170,17 @@ const postRequest: Handler = async (c, format) => {
       { "retry-after": "60" },
     );
   }
-  if (!posted.serviceCode) {
+  const serviceCode = postedField(body, "service_code");
+  if (!serviceCode) {
     throw new Open311Error(400, [
       bilingual({ ja: "service_code を指定してください", en: "service_code was not provided" }),
     ]);
   }
+  const category = (await activeCategories(db, tenant.id)).find((cat) => cat.code === serviceCode);
+  if (!category) {
+    throw unknownService();
+  }
+  const posted = await readPostedRequest(body);
   const point =
     posted.point ?? (posted.addressString ? await placeOfAddress(db, tenant.id, posted.addressString) : null);
   if (!point) {
@@ -174,7 +195,7 @@ const postRequest: Handler = async (c, format) => {
     services,
     tenantId: tenant.id,
     actor: { type: "api", id: key.id },
-    categoryCode: posted.serviceCode,
+    categoryCode: category.code,
     point,
     address: posted.addressString,
     description: posted.description,
@@ -200,9 +221,6 @@ const postRequest: Handler = async (c, format) => {
       }),
     );
   }
-  const category = (await activeCategories(db, tenant.id)).find(
-    (cat) => cat.id === result.report.categoryId,
-  )!;
   return respond(c, format, "service_requests", [
     {
       service_request_id: result.report.reference,
@@ -224,19 +242,26 @@ async function presentRequests(c: Context<AppEnv>, filter: RequestFilter) {
 }
 
 const listRequests: Handler = async (c, format) => {
-  const statuses = listOf(c.req.query("status"));
+  const references = listParam(c, "service_request_id");
+  if (references) {
+    const { body } = await presentRequests(c, {
+      references,
+      page: 1,
+      perPage: Math.min(references.length, MAX_REQUESTS),
+    });
+    return respond(c, format, "service_requests", body);
+  }
+  const statuses = listParam(c, "status");
   if (statuses?.some((s) => s !== "open" && s !== "closed")) {
     throw new Open311Error(400, [
       bilingual({ ja: "status は open か closed です", en: "status takes open and/or closed" }),
     ]);
   }
   const { body } = await presentRequests(c, {
-    references: listOf(c.req.query("service_request_id")),
-    serviceCodes: listOf(c.req.query("service_code")),
+    serviceCodes: listParam(c, "service_code"),
     statuses: statuses as ("open" | "closed")[] | undefined,
-    start: dateParam(c, "start_date"),
-    end: dateParam(c, "end_date"),
-    page: wholeParam(c, "page", 1, 100_000),
+    ...requestWindow(c),
+    page: wholeParam(c, "page", 1, MAX_PAGE),
     perPage: wholeParam(c, "per_page", MAX_REQUESTS, MAX_REQUESTS),
   });
   return respond(c, format, "service_requests", body);
@@ -263,11 +288,21 @@ const tokenLookup: Handler = async () => {
   ]);
 };
 
+/** How a partner gets a key (discovery's key_service): by asking the city, whose staff issue it. */
+function keyService(c: Context<AppEnv>): string {
+  const { tenant } = c.var;
+  const reach = [tenant.settings.contactEmail, tenant.settings.contactPhone].filter(Boolean).join(", ");
+  return bilingual({
+    ja: `APIキーは${tenant.nameJa}が発行します。${reach ? `${reach} まで` : "市の窓口に"}お問い合わせください`,
+    en: `API keys are issued by ${tenant.nameEn}: ask the city${reach ? ` at ${reach}` : ""}`,
+  });
+}
+
 const discovery: Handler = async (c, format) =>
   respond(c, format, "discovery", {
     changeset: "2026-01-01T00:00:00Z",
     contact: `${c.var.tenant.nameJa} / ${c.var.tenant.nameEn}`,
-    key_service: `${publicOrigin(c)}/staff/reports/api-keys`,
+    key_service: keyService(c),
     endpoints: [
       {
         specification: "http://wiki.open311.org/GeoReport_v2",
@@ -282,6 +317,10 @@ const discovery: Handler = async (c, format) =>
 /** A photo staff published, for media_url; unpublished photos and hidden reports are not found. */
 async function publishedPhoto(c: Context<AppEnv>): Promise<Response> {
   const { services, tenant } = c.var;
+  const reference = c.req.param("reference") ?? "";
+  if (reference.includes("\0")) {
+    return c.notFound();
+  }
   const [photo] = await services.database.db
     .select({ key: storedFiles.storageKey, contentType: storedFiles.contentType })
     .from(reportPhotos)
@@ -290,7 +329,7 @@ async function publishedPhoto(c: Context<AppEnv>): Promise<Response> {
     .where(
       and(
         eq(reports.tenantId, tenant.id),
-        eq(reports.reference, c.req.param("reference") ?? ""),
+        eq(reports.reference, reference),
         eq(reports.hiddenByStaff, false),
         eq(reportPhotos.position, Number(c.req.param("position"))),
         eq(reportPhotos.public, true),

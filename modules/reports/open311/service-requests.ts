@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, lte, ne, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lte, ne, type SQL } from "drizzle-orm";
 import type { Db } from "../../../core/db/database.ts";
 import type { Language } from "../../../core/i18n/i18n.ts";
 import { departments } from "../../../core/identity/schema.ts";
@@ -13,20 +13,22 @@ import {
 } from "../schema.ts";
 import type { Open311Object } from "./format.ts";
 
-/** The specification's window and cap for GET requests without dates. */
-export const DEFAULT_WINDOW_DAYS = 90;
+/** The specification's cap of requests in one answer. */
 export const MAX_REQUESTS = 1000;
+/** How far the page extension reaches: a million requests, far beyond any 90-day window of a city. */
+export const MAX_PAGE = 1000;
 
-export type RequestFilter = {
-  references?: string[];
-  serviceCodes?: string[];
-  /** GeoReport's two statuses; ours map open → open, closed and fixed → closed. */
-  statuses?: ("open" | "closed")[];
-  start?: Date;
-  end?: Date;
-  page: number;
-  perPage: number;
-};
+export type RequestFilter =
+  | { references: string[]; page: number; perPage: number }
+  | {
+      serviceCodes?: string[] | undefined;
+      /** GeoReport's two statuses; ours map open → open, closed and fixed → closed. */
+      statuses?: ("open" | "closed")[] | undefined;
+      start: Date;
+      end: Date;
+      page: number;
+      perPage: number;
+    };
 
 /** A report as GeoReport shows it, with what presenting it needs. */
 type RequestRow = {
@@ -52,8 +54,10 @@ export function serviceNotice(category: ReportCategory): string {
 }
 
 /**
- * The city's service requests for GeoReport: never reports hidden by staff; newest first. By id the other
- * filters do not apply, as the specification says.
+ * The city's service requests for GeoReport: never reports hidden by staff; newest first. The list holds
+ * only what the public map shows (a public point, not merged), as the public pages do; by id the other
+ * filters do not apply, as the specification says, and a report of a hidden category is found but
+ * presented without its content.
  */
 export async function findServiceRequests(
   db: Db,
@@ -61,12 +65,16 @@ export async function findServiceRequests(
   filter: RequestFilter,
 ): Promise<RequestRow[]> {
   const conditions: (SQL | undefined)[] = [eq(reports.tenantId, tenantId), eq(reports.hiddenByStaff, false)];
-  if (filter.references) {
+  if ("references" in filter) {
     conditions.push(inArray(reports.reference, filter.references));
   } else {
-    const end = filter.end ?? new Date();
-    const start = filter.start ?? new Date(end.getTime() - DEFAULT_WINDOW_DAYS * 86_400_000);
-    conditions.push(gte(reports.receivedAt, start), lte(reports.receivedAt, end));
+    conditions.push(
+      isNotNull(reports.publicLat),
+      isNull(reports.mergedIntoId),
+      ne(reportCategories.publicLocation, "hidden"),
+      gte(reports.receivedAt, filter.start),
+      lte(reports.receivedAt, filter.end),
+    );
     if (filter.serviceCodes) {
       conditions.push(inArray(reportCategories.code, filter.serviceCodes));
     }
@@ -134,7 +142,11 @@ async function notesAndPhotos(db: Db, ids: string[]) {
   return { notes, photos };
 }
 
-/** The GeoReport fields of each row: public data only (never contacts; no place for hidden categories). */
+/**
+ * The GeoReport fields of each row: public data only (never contacts). A hidden category (consultations,
+ * personal matters) shows only that a request exists and its status: no description, reply, place or photo,
+ * whatever its stored public point.
+ */
 export async function presentServiceRequests(
   db: Db,
   rows: RequestRow[],
@@ -145,19 +157,23 @@ export async function presentServiceRequests(
     rows.map((row) => row.report.id),
   );
   return rows.map(({ report, category, ...row }) => {
-    const located = report.publicLat !== null && report.publicLng !== null;
-    const photo = photos.get(report.id);
+    const open = category.publicLocation !== "hidden";
+    const located = open && report.publicLat !== null && report.publicLng !== null;
+    const photo = open ? photos.get(report.id) : undefined;
     return {
       service_request_id: report.reference,
       status: open311Status(report.statusCategory),
-      status_notes: notes.get(report.id) ?? null,
+      status_notes: open ? (notes.get(report.id) ?? null) : null,
       service_name: o.lang === "en" ? category.nameEn : category.nameJa,
       service_code: category.code,
-      description: report.description,
+      description: open ? report.description : null,
       agency_responsible: (o.lang === "en" ? row.departmentEn : row.departmentJa) ?? null,
       service_notice: serviceNotice(category),
       requested_datetime: w3c(report.receivedAt),
-      updated_datetime: w3c(report.updatedAt),
+      // A closed request was last changed, as far as the public knows, when it was closed.
+      updated_datetime: w3c(
+        report.statusCategory !== "open" && report.closedAt ? report.closedAt : report.updatedAt,
+      ),
       expected_datetime: w3c(report.dueAt),
       ...(located
         ? {

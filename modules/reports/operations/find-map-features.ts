@@ -56,11 +56,11 @@ const r6 = (value: number) => Math.round(value * 1e6) / 1e6;
 
 const point = (lat: number, lng: number): Point => ({ type: "Point", coordinates: [r6(lng), r6(lat)] });
 
+/** One cell with its counts by stage, summed in the database so an answer never reads more than it sends. */
 type CellRow = {
-  cx: number;
-  cy: number;
-  stage: ReportStage;
-  count: number;
+  received: number;
+  in_progress: number;
+  done: number;
   sum_lat: number;
   sum_lng: number;
 };
@@ -91,47 +91,41 @@ async function findClusters(o: FindMapFeaturesOptions): Promise<MapFeatures> {
   const rows = o.categoryId
     ? await queryRows<CellRow>(
         o.db,
-        sql`SELECT public_tile_x >> ${shift} AS cx, public_tile_y >> ${shift} AS cy, stage,
-            count(*)::int AS count, sum(public_lat) AS sum_lat, sum(public_lng) AS sum_lng
+        sql`SELECT count(*) FILTER (WHERE stage = 'received')::int AS received,
+            count(*) FILTER (WHERE stage = 'in_progress')::int AS in_progress,
+            count(*) FILTER (WHERE stage = 'done')::int AS done,
+            sum(public_lat) AS sum_lat, sum(public_lng) AS sum_lng
           FROM reports WHERE ${inPublicBox(o.tenantId, o.box)} AND category_id = ${o.categoryId}
-          GROUP BY 1, 2, 3`,
+          GROUP BY public_tile_x >> ${shift}, public_tile_y >> ${shift}
+          LIMIT ${MAX_MAP_FEATURES + 1}`,
       )
     : await queryRows<CellRow>(
         o.db,
-        sql`SELECT cx, cy, stage, count, sum_lat, sum_lng FROM report_map_cells
+        sql`SELECT coalesce(sum(count) FILTER (WHERE stage = 'received'), 0)::int AS received,
+            coalesce(sum(count) FILTER (WHERE stage = 'in_progress'), 0)::int AS in_progress,
+            coalesce(sum(count) FILTER (WHERE stage = 'done'), 0)::int AS done,
+            sum(sum_lat) AS sum_lat, sum(sum_lng) AS sum_lng
+          FROM report_map_cells
           WHERE tenant_id = ${o.tenantId} AND level = ${level}
             AND cx BETWEEN ${northWest.x} AND ${southEast.x} AND cy BETWEEN ${northWest.y} AND ${southEast.y}
-            AND count > 0`,
+            AND count > 0
+          GROUP BY cx, cy
+          LIMIT ${MAX_MAP_FEATURES + 1}`,
       );
-  const cells = new Map<
-    string,
-    { count: number; sumLat: number; sumLng: number; stages: Record<ReportStage, number> }
-  >();
-  for (const row of rows) {
-    const key = `${row.cx}/${row.cy}`;
-    let cell = cells.get(key);
-    if (!cell) {
-      cell = { count: 0, sumLat: 0, sumLng: 0, stages: { received: 0, in_progress: 0, done: 0 } };
-      cells.set(key, cell);
-    }
-    const count = Number(row.count);
-    cell.count += count;
-    cell.sumLat += Number(row.sum_lat);
-    cell.sumLng += Number(row.sum_lng);
-    cell.stages[row.stage] += count;
-  }
-  const features: ClusterFeature[] = [];
-  for (const cell of cells.values()) {
-    if (features.length === MAX_MAP_FEATURES) {
-      break;
-    }
-    features.push({
+  const features: ClusterFeature[] = rows.slice(0, MAX_MAP_FEATURES).map((row) => {
+    const stages = {
+      received: Number(row.received),
+      in_progress: Number(row.in_progress),
+      done: Number(row.done),
+    };
+    const count = stages.received + stages.in_progress + stages.done;
+    return {
       type: "Feature",
-      geometry: point(cell.sumLat / cell.count, cell.sumLng / cell.count),
-      properties: { cluster: true, count: cell.count, stages: cell.stages },
-    });
-  }
-  return { type: "FeatureCollection", features, truncated: cells.size > MAX_MAP_FEATURES };
+      geometry: point(Number(row.sum_lat) / count, Number(row.sum_lng) / count),
+      properties: { cluster: true, count, stages },
+    };
+  });
+  return { type: "FeatureCollection", features, truncated: rows.length > MAX_MAP_FEATURES };
 }
 
 type PinRow = {

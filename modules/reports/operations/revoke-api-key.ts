@@ -13,7 +13,10 @@ export type RevokeApiKeyOptions = {
   requestId?: string | null;
 };
 
-/** Stops a key from working at once; the row stays so that reports filed with it still name it. */
+/**
+ * Stops a key from working at once; the row stays so that reports filed with it still name it. A key already
+ * revoked is returned as it is (nothing changes, nothing is recorded); another city's or no key is not found.
+ */
 export async function revokeApiKey(options: RevokeApiKeyOptions): Promise<ReportApiKey> {
   return options.db.transaction(async (tx) => {
     const [revoked] = await tx
@@ -28,7 +31,14 @@ export async function revokeApiKey(options: RevokeApiKeyOptions): Promise<Report
       )
       .returning();
     if (!revoked) {
-      throw problems.notFound();
+      const [existing] = await tx
+        .select()
+        .from(reportApiKeys)
+        .where(and(eq(reportApiKeys.tenantId, options.tenantId), eq(reportApiKeys.id, options.id)));
+      if (!existing) {
+        throw problems.notFound();
+      }
+      return existing;
     }
     await recordChange(tx, {
       tenantId: options.tenantId,
