@@ -198,6 +198,9 @@ export const reportFollowers = pgTable("report_followers", {
   residentId: uuid("resident_id").references(() => residents.id, { onDelete: "cascade" }),
   email: text("email"),
   source: text("source", { enum: ["reporter", "follow", "merge"] }).notNull(),
+  locale: text("locale", { enum: ["ja", "en"] })
+    .notNull()
+    .default("ja"),
   createdAt: timestamptz("created_at").notNull().defaultNow(),
 });
 export type ReportFollower = typeof reportFollowers.$inferSelect;

@@ -211,6 +211,8 @@ CREATE TABLE report_followers (
   email text,
   -- Where the follower came from: the reporter, "follow instead", or carried over from a merged duplicate.
   source text NOT NULL CHECK (source IN ('reporter', 'follow', 'merge')),
+  -- The language updates are written in (a resident follower's own setting wins).
+  locale text NOT NULL DEFAULT 'ja' CHECK (locale IN ('ja', 'en')),
   created_at timestamptz NOT NULL DEFAULT now(),
   FOREIGN KEY (tenant_id, report_id) REFERENCES reports (tenant_id, id),
   CHECK ((resident_id IS NULL) <> (email IS NULL))

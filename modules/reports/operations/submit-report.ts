@@ -56,6 +56,8 @@ export type SubmitReportOptions = {
   anonymous?: boolean;
   photos?: readonly { fileName: string; bytes: Uint8Array }[];
   open311KeyId?: string | null;
+  /** The language the reporter used: progress updates are written in it. */
+  locale?: "ja" | "en";
   enteredByStaffId?: string | null;
   requestId?: string | null;
 };
@@ -252,6 +254,7 @@ export async function submitReport(options: SubmitReportOptions): Promise<Submit
   }
 
   const route = routeReport(routing, category, point);
+  const locale = options.locale ?? "ja";
   const calendar = await tenantCalendar(db, tenantId);
   const receivedAt = new Date();
   const stored = checkedPhotos.map((photo) => ({
@@ -342,11 +345,17 @@ export async function submitReport(options: SubmitReportOptions): Promise<Submit
       if (options.residentId) {
         await tx
           .insert(reportFollowers)
-          .values({ tenantId, reportId: report.id, residentId: options.residentId, source: "reporter" });
+          .values({
+            tenantId,
+            reportId: report.id,
+            residentId: options.residentId,
+            source: "reporter",
+            locale,
+          });
       } else if (contact.email) {
         await tx
           .insert(reportFollowers)
-          .values({ tenantId, reportId: report.id, email: contact.email, source: "reporter" });
+          .values({ tenantId, reportId: report.id, email: contact.email, source: "reporter", locale });
       }
       await recordChange(tx, {
         tenantId,
