@@ -17,7 +17,15 @@ import { createSession } from "../core/identity/sessions.ts";
 import { tenants } from "../core/tenancy/schema.ts";
 import { type FacilitySlot, listUnitSlots } from "../modules/facilities/index.ts";
 import { bookings, facilities, facilityUnits } from "../modules/facilities/schema.ts";
-import { listen, openPglite, openPostgres, percentile, round } from "./harness.ts";
+import {
+  listen,
+  openPglite,
+  openPostgres,
+  parseDrivers,
+  percentile,
+  positiveInteger,
+  round,
+} from "./harness.ts";
 
 /**
  * booking-rush: the opening minute of a popular facility. 2,000 signed-in residents at once try to book
@@ -45,21 +53,9 @@ function parseOptions(args: readonly string[]): Options {
     },
     strict: true,
   });
-  const drivers = values.db.split(",").map((d) => d.trim());
-  for (const driver of drivers) {
-    if (driver !== "postgres" && driver !== "pglite") {
-      throw new Error(`--db takes pglite and/or postgres, got ${driver}`);
-    }
-  }
-  const positive = (name: string, text: string) => {
-    const value = Number(text);
-    if (!Number.isInteger(value) || value < 1) {
-      throw new Error(`--${name} must be a positive integer, got ${text}`);
-    }
-    return value;
-  };
+  const positive = positiveInteger;
   return {
-    drivers: drivers as Driver[],
+    drivers: parseDrivers(values.db),
     clients: positive("clients", values.clients),
     slots: positive("slots", values.slots),
     connections: positive("connections", values.connections),

@@ -117,6 +117,26 @@ export async function listen(platform: Platform): Promise<{ server: Server; orig
   });
 }
 
+/** "pglite,postgres" → the drivers, refusing anything else with the option's name. */
+export function parseDrivers(text: string, option = "db"): Driver[] {
+  const drivers = text.split(",").map((d) => d.trim());
+  for (const driver of drivers) {
+    if (driver !== "postgres" && driver !== "pglite") {
+      throw new Error(`--${option} takes pglite and/or postgres, got ${driver}`);
+    }
+  }
+  return drivers as Driver[];
+}
+
+/** A count given on the command line: a whole number of at least 1. */
+export function positiveInteger(name: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(`--${name} must be a positive integer, got ${text}`);
+  }
+  return value;
+}
+
 export type LoadOptions<Side extends string> = {
   drivers: Driver[];
   concurrency: number;
@@ -152,19 +172,8 @@ export function parseLoadOptions<Side extends string>(
     },
     strict: true,
   });
-  const positive = (name: string, text: string): number => {
-    const value = Number(text);
-    if (!Number.isInteger(value) || value < 1) {
-      throw new Error(`--${name} must be a positive integer, got ${text}`);
-    }
-    return value;
-  };
-  const drivers = values.driver.split(",").map((d) => d.trim());
-  for (const driver of drivers) {
-    if (driver !== "postgres" && driver !== "pglite") {
-      throw new Error(`--driver takes postgres and/or pglite, got ${driver}`);
-    }
-  }
+  const positive = positiveInteger;
+  const drivers = parseDrivers(values.driver, "driver");
   const sides = values.sides.split(",").map((side) => side.trim());
   for (const side of sides) {
     if (!bench.allSides.includes(side as Side)) {
@@ -172,7 +181,7 @@ export function parseLoadOptions<Side extends string>(
     }
   }
   return {
-    drivers: drivers as Driver[],
+    drivers,
     concurrency: positive("concurrency", values.concurrency),
     warmupMs: positive("warmup-ms", values["warmup-ms"]),
     durationMs: positive("duration-ms", values["duration-ms"]),

@@ -9,7 +9,7 @@ import type { WaitingRoomSettings } from "../core/tenancy/schema.ts";
 import { type CliProcess, startCliProcess } from "../core/testing/cli-process.ts";
 import { createPostgresDatabase } from "../core/testing/test-database.ts";
 import { type PostgresServer, startPostgresServer } from "../scripts/postgres-server.ts";
-import { measure, percentile, round } from "./harness.ts";
+import { measure, parseDrivers, percentile, round } from "./harness.ts";
 
 /**
  * overload: the real server (`tenohira start` in its own process) behind its waiting room, offered ten
@@ -41,12 +41,6 @@ function parseOptions(args: readonly string[]): Options {
     },
     strict: true,
   });
-  const drivers = values.db.split(",").map((d) => d.trim());
-  for (const driver of drivers) {
-    if (driver !== "postgres" && driver !== "pglite") {
-      throw new Error(`--db takes pglite and/or postgres, got ${driver}`);
-    }
-  }
   const number = (name: string, text: string, max: number) => {
     const value = Number(text);
     if (!(value > 0 && value <= max)) {
@@ -55,7 +49,7 @@ function parseOptions(args: readonly string[]): Options {
     return value;
   };
   return {
-    drivers: drivers as Driver[],
+    drivers: parseDrivers(values.db),
     seconds: number("seconds", values.seconds, 600),
     path: values.path,
     admitFraction: number("admit-fraction", values["admit-fraction"], 1),

@@ -10,7 +10,15 @@ import { DEMO_TENANT_SLUG } from "../app/seed-demo.ts";
 import { loadConfig } from "../core/config/config.ts";
 import { type Db, type Driver, queryRows } from "../core/db/database.ts";
 import { tenants } from "../core/tenancy/schema.ts";
-import { listen, openPglite, openPostgres, percentile, round } from "./harness.ts";
+import {
+  listen,
+  openPglite,
+  openPostgres,
+  parseDrivers,
+  percentile,
+  positiveInteger,
+  round,
+} from "./harness.ts";
 
 /**
  * report-map: the public map of a city with 100,000 reports. The demo city gets that many reports in one
@@ -36,21 +44,9 @@ function parseOptions(args: readonly string[]): Options {
     },
     strict: true,
   });
-  const drivers = values.db.split(",").map((d) => d.trim());
-  for (const driver of drivers) {
-    if (driver !== "postgres" && driver !== "pglite") {
-      throw new Error(`--db takes pglite and/or postgres, got ${driver}`);
-    }
-  }
-  const positive = (name: string, text: string) => {
-    const value = Number(text);
-    if (!Number.isInteger(value) || value < 1) {
-      throw new Error(`--${name} must be a positive integer, got ${text}`);
-    }
-    return value;
-  };
+  const positive = positiveInteger;
   return {
-    drivers: drivers as Driver[],
+    drivers: parseDrivers(values.db),
     reports: positive("reports", values.reports),
     requests: positive("requests", values.requests),
     warmup: positive("warmup", values.warmup),

@@ -12,11 +12,11 @@ import type { Actor } from "../core/audit/actor.ts";
 import { loadConfig } from "../core/config/config.ts";
 import type { Db, Driver } from "../core/db/database.ts";
 import { hashSecret } from "../core/identity/auth-flows.ts";
+import { newReferenceNumber } from "../core/reference/reference-number.ts";
 import { tenants } from "../core/tenancy/schema.ts";
 import type { Answers, ProvenanceMap } from "../modules/forms/definition/answers.ts";
 import type { FormDefinition, FormDefinitionInput } from "../modules/forms/definition/form-definition.ts";
 import { submitApplication } from "../modules/forms/operations/submit-application.ts";
-import { newReferenceNumber } from "../core/reference/reference-number.ts";
 import { applications } from "../modules/forms/schema.ts";
 import { insertPublishedForm } from "../modules/forms/testing.ts";
 import {
