@@ -31,6 +31,11 @@ const pairs: Record<string, [string, string]> = {
   "reports.place.east": ["東へ", "East"],
   "reports.place.west": ["西へ", "West"],
   "reports.place.useLocation": ["現在地を使う", "Use my location"],
+  "reports.place.chooseCentre": ["この地図の中心を選ぶ", "Choose the map centre"],
+  "reports.place.keyboardHint": [
+    "キーボードでは、地図を矢印キーで動かし、＋と－で拡大・縮小してから「この地図の中心を選ぶ」を押してください。",
+    "With a keyboard, move the map with the arrow keys, zoom with + and −, then press “Choose the map centre”.",
+  ],
   "reports.place.locateFailed": [
     "現在地を取得できませんでした。地図を押して場所を選んでください。",
     "Your location could not be found. Please tap the map instead.",
@@ -55,15 +60,22 @@ const pairs: Record<string, [string, string]> = {
     "There are reports of the same kind nearby. If it is the same problem, follow it to hear how it goes.",
   ],
   "reports.nearby.distance": ["約{meters}m先", "about {meters} m away"],
-  "reports.follow.button": ["フォローする", "Follow"],
-  "reports.follow.email": [
-    "メールアドレス（ログインせずにフォローする場合）",
-    "E-mail address (to follow without signing in)",
+  "reports.nearby.near": [
+    "この近く（正確な場所は公開していません）",
+    "Close by (the exact place is not public)",
   ],
-  "reports.follow.signIn": ["ログインしてフォローする", "Sign in to follow"],
+  "reports.limit.title": ["しばらくお待ちください", "Please wait a while"],
+  "reports.limit.body": [
+    "短い時間に多くの操作がありました。{minutes}分ほど待ってから、もう一度お試しください。",
+    "There were too many requests in a short time. Please wait about {minutes} minutes and try again.",
+  ],
+  "reports.follow.button": ["フォローする", "Follow"],
+  "reports.follow.signIn": [
+    "ログインしてフォローする（メールで届くコードでログインできます）",
+    "Sign in to follow (with a code sent by e-mail)",
+  ],
   "reports.follow.following": ["この通報をフォローしています。", "You follow this report."],
   "reports.follow.unfollow": ["フォローをやめる", "Stop following"],
-  "reports.follow.emailInvalid": ["メールアドレスの形が正しくありません", "The e-mail address is not valid"],
   "reports.follow.done": [
     "フォローしました。状況が変わるとお知らせします。",
     "You now follow this report and will hear of changes.",
@@ -98,8 +110,8 @@ const pairs: Record<string, [string, string]> = {
   "reports.details.phone": ["電話番号", "Phone number"],
   "reports.details.anonymous": ["匿名で通報する", "Report anonymously"],
   "reports.details.anonymousHint": [
-    "連絡先を残しません。対応の状況はお知らせできません。",
-    "No contact is kept; we cannot tell you how it goes.",
+    "連絡先もログイン中のアカウントも記録しません。対応の状況はお知らせできず、あとから写真を見たり再開を依頼したりもできません。",
+    "Neither your contact details nor your signed-in account are kept: we cannot tell you how it goes, and you cannot see your photos or reopen it later.",
   ],
   "reports.details.submit": ["通報する", "Send report"],
   "reports.errors.title": ["通報を送れませんでした", "The report could not be sent"],
@@ -148,9 +160,15 @@ const pairs: Record<string, [string, string]> = {
   "reports.page.photos": ["写真", "Photos"],
   "reports.page.photoAlt": ["通報の写真{n}", "Report photo {n}"],
   "reports.page.merged": [
-    "この通報は同じ内容の通報 {reference} にまとめられました。",
-    "This report was merged into {reference}, which is about the same problem.",
+    "この通報は同じ内容の別の通報にまとめられました。対応の状況はこちら:",
+    "This report was merged into another one about the same problem. See how it goes here:",
   ],
+  "reports.page.descriptionPrivate": [
+    "この種類の通報は、内容と写真を通報した人にだけ表示します。",
+    "For this kind of report, the description and photos are shown only to the person who made it.",
+  ],
+  "reports.page.photosOwn": ["あなたにだけ表示されています。", "Only you can see these."],
+  "reports.page.reopenRefused": ["再開を依頼できませんでした", "The report could not be reopened"],
   "reports.page.reopenHeading": ["まだ直っていませんか", "Not fixed after all?"],
   "reports.page.reopenReason": ["直っていない理由", "Why it is not fixed"],
   "reports.page.reopenUntil": ["{date}まで再開を依頼できます。", "You can reopen it until {date}."],

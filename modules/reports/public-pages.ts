@@ -1,27 +1,35 @@
-import { and, asc, count, desc, eq, isNotNull, isNull, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, isNotNull, isNull, ne, type SQL } from "drizzle-orm";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { html } from "hono/html";
+import { HTTPException } from "hono/http-exception";
 import { recordAudit } from "../../core/audit/record-audit.ts";
 import { isLatLng, round6 } from "../../core/geo/geo.ts";
 import type { AppEnv } from "../../core/http/app-env.ts";
+import { errorSummary } from "../../core/http/forms.ts";
 import { csrfField, renderPage } from "../../core/http/layout.ts";
 import { problems } from "../../core/http/problem.ts";
-import { requireResident } from "../../core/identity/resident-session.ts";
+import type { Resident } from "../../core/identity/schema.ts";
 import { storedFiles } from "../../core/storage/schema.ts";
 import { mapAssetRoutes } from "./map-assets.ts";
 import { offlineTileRoutes } from "./offline-tiles.ts";
 import { followReport } from "./operations/follow-report.ts";
-import { reopenDeadline, reopenReport } from "./operations/reopen-report.ts";
+import {
+  MAX_REOPEN_REASON_LENGTH,
+  reopenDeadline,
+  reopenFacts,
+  reopenReasonProblem,
+  reopenRefusal,
+  reopenReport,
+} from "./operations/reopen-report.ts";
 import { unfollowReport } from "./operations/unfollow-report.ts";
-import { followForm, mapScripts, stageBadge } from "./public-view.ts";
-import { tileGrid } from "./resident-map.ts";
+import { followForm, mapScripts, overRateLimit, signInToReport, stageBadge } from "./public-view.ts";
+import { MAX_ZOOM, MIN_ZOOM, tileGrid } from "./resident-map.ts";
 import { loadRoutingSetup } from "./routing.ts";
 import {
   type ReportStage,
   reportCategories,
   reportEntries,
-  reportFollowers,
   reportPhotos,
   reportStages,
   reportStatuses,
@@ -30,7 +38,9 @@ import {
 
 const REF = "{V[0-9A-Z]{3}-[0-9A-Z]{4}}";
 const PAGE_SIZE = 20;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** Follows one resident may make in the window: plenty for real use, too few to script. */
+const FOLLOW_LIMIT = { limit: 60, windowSeconds: 10 * 60 };
+const REOPEN_LIMIT = { limit: 10, windowSeconds: 60 * 60 };
 
 async function reportOr404(c: Context<AppEnv>, reference: string) {
   const [row] = await c.var.services.database.db
@@ -50,6 +60,18 @@ async function reportOr404(c: Context<AppEnv>, reference: string) {
   return { ...row, isReporter };
 }
 
+/**
+ * The signed-in resident; anyone else is sent to sign in and back to the report's page (a page to GET:
+ * coming back to the POST address would answer 404 or resend the form).
+ */
+function residentOrSignIn(c: Context<AppEnv>, reference: string): Resident {
+  const resident = c.var.resident;
+  if (!resident) {
+    throw new HTTPException(303, { res: c.redirect(signInToReport(reference), 303) });
+  }
+  return resident;
+}
+
 function when(c: Context<AppEnv>, date: Date) {
   return date.toLocaleString(c.var.lang === "ja" ? "ja-JP" : "en-GB", {
     timeZone: "Asia/Tokyo",
@@ -58,11 +80,20 @@ function when(c: Context<AppEnv>, date: Date) {
   });
 }
 
-async function reportPage(c: Context<AppEnv>, reference: string, notice?: string, status?: number) {
+type ReportPageView = {
+  notice?: string;
+  status?: number;
+  /** A refused reopen request: what was typed and why it was refused. */
+  reopen?: { reason: string; error: string };
+};
+
+async function reportPage(c: Context<AppEnv>, reference: string, view: ReportPageView = {}) {
   const { t, lang } = c.var;
   const db = c.var.services.database.db;
   const tenantId = c.var.tenant.id;
   const { report, category, status: current, isReporter } = await reportOr404(c, reference);
+  // A hidden category's report may describe a home or a person: its words and pictures are the reporter's.
+  const restricted = category.publicLocation === "hidden" && !isReporter;
   const statuses = await db.select().from(reportStatuses).where(eq(reportStatuses.tenantId, tenantId));
   const label = (key: string | null) => {
     const s = statuses.find((x) => x.key === key);
@@ -80,25 +111,17 @@ async function reportPage(c: Context<AppEnv>, reference: string, notice?: string
     )
     .orderBy(asc(reportEntries.createdAt), asc(reportEntries.id));
   const resident = c.var.resident;
-  const following = resident
-    ? (
-        await db
-          .select({ id: reportFollowers.id })
-          .from(reportFollowers)
-          .where(
-            and(
-              eq(reportFollowers.tenantId, tenantId),
-              eq(reportFollowers.reportId, report.id),
-              eq(reportFollowers.residentId, resident.id),
-            ),
-          )
-      ).length > 0
-    : false;
-  const photos = await db
-    .select()
-    .from(reportPhotos)
-    .where(and(eq(reportPhotos.tenantId, tenantId), eq(reportPhotos.reportId, report.id)))
-    .orderBy(asc(reportPhotos.position));
+  const facts = resident
+    ? await reopenFacts(db, { tenantId, reportId: report.id, residentId: resident.id })
+    : null;
+  const following = facts?.followedAt != null;
+  const photos = restricted
+    ? []
+    : await db
+        .select()
+        .from(reportPhotos)
+        .where(and(eq(reportPhotos.tenantId, tenantId), eq(reportPhotos.reportId, report.id)))
+        .orderBy(asc(reportPhotos.position));
   const shownPhotos = photos.filter((p) => p.public || isReporter);
   let merged = html``;
   if (report.mergedIntoId) {
@@ -107,7 +130,7 @@ async function reportPage(c: Context<AppEnv>, reference: string, notice?: string
       .from(reports)
       .where(and(eq(reports.tenantId, tenantId), eq(reports.id, report.mergedIntoId)));
     if (into) {
-      merged = html`<p class="notice">${t("reports.page.merged", { reference: into.reference })} <a href="/reports/${into.reference}">${into.reference}</a></p>`;
+      merged = html`<p class="notice">${t("reports.page.merged")} <a href="/reports/${into.reference}">${into.reference}</a></p>`;
     }
   }
   const point =
@@ -146,24 +169,49 @@ async function reportPage(c: Context<AppEnv>, reference: string, notice?: string
         return t("reports.entry.other");
     }
   };
+  const entryBody = (entry: (typeof entries)[number]) =>
+    !restricted && entry.body && (entry.kind === "reply" || entry.kind === "reopened")
+      ? html`<p>${entry.body}</p>`
+      : "";
   const here = `/reports/${report.reference}`;
   const deadline = reopenDeadline(report, category.reopenDays);
   const canReopen =
-    resident && (isReporter || following) && !report.mergedIntoId && deadline && new Date() <= deadline;
+    resident &&
+    facts &&
+    deadline &&
+    !reopenRefusal({
+      report,
+      reopenDays: category.reopenDays,
+      residentId: resident.id,
+      now: new Date(),
+      ...facts,
+    });
   const followBlock = report.mergedIntoId
     ? html``
     : following
       ? html`<p>${t("reports.follow.following")}</p><form method="post" action="${here}/unfollow">${csrfField(c)}<button type="submit" class="button-secondary">${t("reports.follow.unfollow")}</button></form>`
-      : followForm(c, report.reference, here);
+      : followForm(c, report.reference);
+  const reopenError = view.reopen?.error;
+  const reopenForm =
+    canReopen && deadline
+      ? html`<h2>${t("reports.page.reopenHeading")}</h2><p>${t("reports.page.reopenUntil", { date: when(c, deadline) })}</p>
+${errorSummary(t("reports.page.reopenRefused"), reopenError ? { reason: reopenError } : {})}
+<form method="post" action="${here}/reopen">${csrfField(c)}<div class="field${reopenError ? " field-invalid" : ""}"><label for="f-reason">${t("reports.page.reopenReason")}</label>
+<span class="hint" id="f-reason-hint">${t("reports.details.descriptionHint", { limit: MAX_REOPEN_REASON_LENGTH })}</span>
+${reopenError ? html`<span class="field-error" id="f-reason-error">${reopenError}</span>` : ""}
+<textarea id="f-reason" name="reason" rows="3" required maxlength="${MAX_REOPEN_REASON_LENGTH}" aria-describedby="f-reason-hint${reopenError ? " f-reason-error" : ""}">${view.reopen?.reason ?? ""}</textarea></div>
+<button type="submit">${t("reports.page.reopen")}</button></form>`
+      : "";
   const isNew = c.req.query("new") === "1";
   const name = lang === "ja" ? category.nameJa : category.nameEn;
+  const ownOnly = shownPhotos.some((p) => !p.public);
   return renderPage(c, {
     title: `${name} ${report.reference}`,
-    status,
+    status: view.status,
     body: html`<link rel="stylesheet" href="/assets/reports.css">
 <p><a class="back-link" href="/reports">${t("reports.list.title")}</a></p>
 ${isNew ? html`<div class="notice panel-done" role="status"><h2>${t("reports.done.title")}</h2><p>${t("reports.done.reference")}: <strong class="reference">${report.reference}</strong></p><p>${t("reports.done.lead")}</p></div>` : ""}
-${notice ? html`<p class="notice" role="status">${notice}</p>` : ""}
+${view.notice ? html`<p class="notice" role="status">${view.notice}</p>` : ""}
 ${c.req.query("followed") === "1" ? html`<p class="notice" role="status">${t("reports.follow.done")}</p>` : ""}
 <h1>${name} <span class="reference">${report.reference}</span></h1>
 ${merged}
@@ -173,25 +221,19 @@ ${merged}
 <div><dt>${t("reports.page.received")}</dt><dd>${when(c, report.receivedAt)}</dd></div>
 </dl>
 <h2>${t("reports.page.location")}</h2>${location}
-<h2>${t("reports.page.description")}</h2><p>${report.description}</p>
+<h2>${t("reports.page.description")}</h2>${restricted ? html`<p>${t("reports.page.descriptionPrivate")}</p>` : html`<p>${report.description}</p>`}
 ${
   shownPhotos.length > 0
-    ? html`<h2>${t("reports.page.photos")}</h2>${shownPhotos.map((p) => html`<p><img class="report-photo" src="${here}/photos/${p.position}" alt="${t("reports.page.photoAlt", { n: p.position })}"></p>`)}`
+    ? html`<h2>${t("reports.page.photos")}</h2>${ownOnly ? html`<p class="hint">${t("reports.page.photosOwn")}</p>` : ""}${shownPhotos.map((p) => html`<p><img class="report-photo" src="${here}/photos/${p.position}" alt="${t("reports.page.photoAlt", { n: p.position })}"></p>`)}`
     : ""
 }
 <h2>${t("reports.page.timeline")}</h2>
 <ol class="timeline">${entries.map(
       (entry) =>
-        html`<li><span class="meta">${when(c, entry.createdAt)}</span><br>${entryText(entry)}${entry.body && (entry.kind === "reply" || entry.kind === "reopened") ? html`<p>${entry.body}</p>` : ""}</li>`,
+        html`<li><span class="meta">${when(c, entry.createdAt)}</span><br>${entryText(entry)}${entryBody(entry)}</li>`,
     )}</ol>
 ${followBlock}
-${
-  canReopen
-    ? html`<h2>${t("reports.page.reopenHeading")}</h2><p>${t("reports.page.reopenUntil", { date: when(c, deadline) })}</p>
-<form method="post" action="${here}/reopen">${csrfField(c)}<div class="field"><label for="f-reason">${t("reports.page.reopenReason")}</label><textarea id="f-reason" name="reason" rows="3" required></textarea></div>
-<button type="submit">${t("reports.page.reopen")}</button></form>`
-    : ""
-}`,
+${reopenForm}`,
   });
 }
 
@@ -199,10 +241,17 @@ async function listPage(c: Context<AppEnv>) {
   const { t, lang } = c.var;
   const db = c.var.services.database.db;
   const tenantId = c.var.tenant.id;
+  // Only what the list can show: hidden categories are never listed, retired ones have nothing to filter.
   const categories = await db
     .select()
     .from(reportCategories)
-    .where(eq(reportCategories.tenantId, tenantId))
+    .where(
+      and(
+        eq(reportCategories.tenantId, tenantId),
+        eq(reportCategories.active, true),
+        ne(reportCategories.publicLocation, "hidden"),
+      ),
+    )
     .orderBy(asc(reportCategories.sortOrder));
   const categoryCode = categories.find((x) => x.code === c.req.query("category"))?.code ?? "";
   const stageParam = c.req.query("stage") ?? "";
@@ -245,7 +294,9 @@ async function listPage(c: Context<AppEnv>) {
   const asked = { lat: Number(c.req.query("clat")), lng: Number(c.req.query("clng")) };
   const zoomAsked = Math.round(Number(c.req.query("z")));
   const focus =
-    isLatLng(asked) && zoomAsked >= 10 && zoomAsked <= 19 ? { ...round6(asked), zoom: zoomAsked } : null;
+    isLatLng(asked) && zoomAsked >= MIN_ZOOM && zoomAsked <= MAX_ZOOM
+      ? { ...round6(asked), zoom: zoomAsked }
+      : null;
   const centre =
     focus ??
     (b ? { lat: (b.minLat + b.maxLat) / 2, lng: (b.minLng + b.maxLng) / 2 } : { lat: 35.681, lng: 139.767 });
@@ -293,31 +344,25 @@ export const reportPublicPages = new Hono<AppEnv>()
   .get(`/reports/:reference${REF}`, (c) => reportPage(c, c.req.param("reference")))
   .post(`/reports/:reference${REF}/follow`, async (c) => {
     const { report } = await reportOr404(c, c.req.param("reference"));
-    const form = await c.req.parseBody();
-    const resident = c.var.resident;
-    let follower: { residentId: string } | { email: string };
-    if (resident) {
-      follower = { residentId: resident.id };
-    } else {
-      const email = typeof form["email"] === "string" ? form["email"].normalize("NFKC").trim() : "";
-      if (!EMAIL.test(email)) {
-        return reportPage(c, report.reference, c.var.t("reports.follow.emailInvalid"), 422);
-      }
-      follower = { email };
+    const resident = residentOrSignIn(c, report.reference);
+    const limited = await overRateLimit(c, { key: `follow:${resident.id}`, ...FOLLOW_LIMIT });
+    if (limited) {
+      return limited;
     }
-    await followReport({
+    const followed = await followReport({
       db: c.var.services.database.db,
       tenantId: c.var.tenant.id,
       reportId: report.id,
-      follower,
+      residentId: resident.id,
+      locale: c.var.lang,
       actor: c.var.actor,
       requestId: c.var.requestId,
     });
-    return c.redirect(`/reports/${report.reference}?followed=1`, 303);
+    return c.redirect(`/reports/${followed.reference}?followed=1`, 303);
   })
   .post(`/reports/:reference${REF}/unfollow`, async (c) => {
-    const resident = requireResident(c);
     const { report } = await reportOr404(c, c.req.param("reference"));
+    const resident = residentOrSignIn(c, report.reference);
     await unfollowReport({
       db: c.var.services.database.db,
       tenantId: c.var.tenant.id,
@@ -329,25 +374,37 @@ export const reportPublicPages = new Hono<AppEnv>()
     return c.redirect(`/reports/${report.reference}`, 303);
   })
   .post(`/reports/:reference${REF}/reopen`, async (c) => {
-    const resident = requireResident(c);
     const { report } = await reportOr404(c, c.req.param("reference"));
+    const resident = residentOrSignIn(c, report.reference);
     const form = await c.req.parseBody();
+    const reason = typeof form["reason"] === "string" ? form["reason"] : "";
+    const problem = reopenReasonProblem(reason);
+    if (problem) {
+      return reportPage(c, report.reference, { reopen: { reason, error: problem[c.var.lang] }, status: 422 });
+    }
+    const limited = await overRateLimit(c, { key: `reopen:${resident.id}`, ...REOPEN_LIMIT });
+    if (limited) {
+      return limited;
+    }
     const result = await reopenReport({
       db: c.var.services.database.db,
       tenantId: c.var.tenant.id,
       reportId: report.id,
       residentId: resident.id,
-      reason: typeof form["reason"] === "string" ? form["reason"] : "",
+      reason,
       actor: c.var.actor,
       requestId: c.var.requestId,
     });
     if (!result.ok) {
-      return reportPage(c, report.reference, result.message[c.var.lang], result.status);
+      return reportPage(c, report.reference, { notice: result.message[c.var.lang], status: result.status });
     }
     return c.redirect(`/reports/${report.reference}`, 303);
   })
   .get(`/reports/:reference${REF}/photos/:n{[1-9]}`, async (c) => {
-    const { report, isReporter } = await reportOr404(c, c.req.param("reference"));
+    const { report, category, isReporter } = await reportOr404(c, c.req.param("reference"));
+    // A hidden category's photos are the reporter's alone, even one staff marked public.
+    const visible = (photo: { public: boolean }) =>
+      isReporter || (photo.public && category.publicLocation !== "hidden");
     const db = c.var.services.database.db;
     const [row] = await db
       .select({ photo: reportPhotos, file: storedFiles })
@@ -360,14 +417,15 @@ export const reportPublicPages = new Hono<AppEnv>()
           eq(reportPhotos.position, Number(c.req.param("n"))),
         ),
       );
-    if (!row || !(row.photo.public || isReporter)) {
+    if (!row || !visible(row.photo)) {
       throw problems.notFound();
     }
     const bytes = await c.var.services.storage.get(row.file.storageKey);
     if (!bytes) {
       throw problems.notFound();
     }
-    if (!row.photo.public) {
+    const forEveryone = row.photo.public && category.publicLocation !== "hidden";
+    if (!forEveryone) {
       await recordAudit(db, {
         tenantId: c.var.tenant.id,
         actor: c.var.actor,
@@ -379,7 +437,7 @@ export const reportPublicPages = new Hono<AppEnv>()
     }
     return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
       "content-type": row.file.contentType,
-      "cache-control": row.photo.public ? "public, max-age=300" : "private, no-store",
+      "cache-control": forEveryone ? "public, max-age=300" : "private, no-store",
       "x-content-type-options": "nosniff",
     });
   });

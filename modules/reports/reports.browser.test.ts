@@ -5,6 +5,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import type { Browser, Page } from "playwright-core";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tileCorner, tileOf } from "../../core/geo/geo.ts";
 import {
   expectPhonePage,
   launchBrowser,
@@ -110,6 +111,23 @@ describe("通報 (resident)", () => {
     expect(metadata.format).toBe("jpeg");
     expect(metadata.exif).toBeUndefined();
 
+    // From the keyboard: move the map with the arrow keys, then choose its centre with the button.
+    await page.goto(
+      `${site}/reports/new/streetlight?clat=${demoPlaces.minatoMachi.lat}&clng=${demoPlaces.minatoMachi.lng}&z=16`,
+    );
+    await expect.poll(() => page.locator(".leaflet-container").count()).toBe(1);
+    await page.locator(".leaflet-container").focus();
+    await page.keyboard.press("ArrowRight");
+    const centre = page.getByRole("button", { name: "この地図の中心を選ぶ" });
+    await centre.focus();
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/lat=/);
+    const picked = new URL(page.url()).searchParams;
+    // Panned east a little: the same latitude, a longitude a little further east, all valid.
+    expect(Number(picked.get("lat"))).toBeCloseTo(demoPlaces.minatoMachi.lat, 4);
+    expect(Number(picked.get("lng"))).toBeGreaterThan(demoPlaces.minatoMachi.lng);
+    expect(Number(picked.get("lng"))).toBeLessThan(demoPlaces.minatoMachi.lng + 0.01);
+
     // A second report at the same place: tapping the map there shows what was already reported.
     await page.goto(`${site}/reports/new/road-damage?clat=${mine!.lat}&clng=${mine!.lng}&z=17`);
     const map = page.locator(".leaflet-container");
@@ -181,9 +199,28 @@ describe("通報 (resident)", () => {
     await page.locator('input[name="tile_0_0"]').click({ position: { x: 50, y: 50 } });
     await page.waitForURL(/lat=/);
     expect(await page.locator(".tile-grid svg").count()).toBe(1);
-    // (axe needs scripts, so the phone check of this page runs in the JavaScript test above.)
     await page.getByLabel("どんな状態ですか").fill("街灯が点きません");
     await page.getByRole("button", { name: "通報する" }).click();
     await page.waitForURL(/\?new=1$/);
+  }, 30_000);
+
+  it("keeps the tile grid usable and accessible when the map script does not load", async () => {
+    const page = await phone();
+    // Scripts run (axe needs them) but ours never arrives: the page must still work as without JavaScript.
+    await page.route("**/assets/report-map.js", (route) => route.abort());
+    const view = { center: demoPlaces.higashiMachi, zoom: 16 };
+    await page.goto(`${site}/reports/new/streetlight?clat=${view.center.lat}&clng=${view.center.lng}&z=16`);
+    expect(await page.locator(".leaflet-container").count()).toBe(0);
+    await expectPhonePage(page, { scriptFree: false });
+    await page.locator('input[name="tile_1_-1"]').click({ position: { x: 25, y: 75 } });
+    await page.waitForURL(/lat=/);
+    const chosen = new URL(page.url()).searchParams;
+    // The north-east tile of the grid, a quarter across and three quarters down.
+    const tile = tileOf(view.center, 16);
+    const expected = tileCorner(tile.x + 1 + 0.25, tile.y - 1 + 0.75, 16);
+    expect(Number(chosen.get("lat"))).toBeCloseTo(expected.lat, 5);
+    expect(Number(chosen.get("lng"))).toBeCloseTo(expected.lng, 5);
+    expect(await page.getByRole("status").first().textContent()).toContain(String(chosen.get("lat")));
+    await expectPhonePage(page, { scriptFree: false });
   }, 30_000);
 });

@@ -7,7 +7,8 @@ import type { Translator } from "../../core/i18n/i18n.ts";
 export const TILE_PX = 100;
 export const DEFAULT_ZOOM = 16;
 export const MIN_ZOOM = 10;
-export const MAX_ZOOM = 19;
+/** The default 地理院タイル (std) end at zoom 18. */
+export const MAX_ZOOM = 18;
 
 export type MapView = { center: LatLng; zoom: number };
 
@@ -27,12 +28,28 @@ function gridOrigin(view: MapView) {
   return { x: Math.floor(f.x) - 1, y: Math.floor(f.y) - 1 };
 }
 
-/** The point under a click at (px, py) shown pixels inside the grid tile at offset (dx, dy) ∈ {-1, 0, 1}. */
+/**
+ * A point with its longitude brought back into [-180, 180] (panning past the date line) and its latitude
+ * kept within Web Mercator's ±85.05°, so every link the grid makes names a valid place.
+ */
+export function wrapped(point: LatLng): LatLng {
+  const lng = ((((point.lng + 180) % 360) + 360) % 360) - 180;
+  return round6({
+    lat: Math.min(85.05, Math.max(-85.05, point.lat)),
+    lng: lng === -180 && point.lng > 0 ? 180 : lng,
+  });
+}
+
+/**
+ * The point under a click at (px, py) shown pixels inside the grid tile at offset (dx, dy) ∈ {-1, 0, 1}.
+ * A keyboard press on an image button sends (0, 0): that picks the tile's centre, not its corner.
+ */
 export function pointFromClick(view: MapView, dx: number, dy: number, px: number, py: number): LatLng {
   const origin = gridOrigin(view);
-  const fx = Math.min(Math.max(px, 0), TILE_PX) / TILE_PX;
-  const fy = Math.min(Math.max(py, 0), TILE_PX) / TILE_PX;
-  return round6(tileCorner(origin.x + 1 + dx + fx, origin.y + 1 + dy + fy, view.zoom));
+  const keyboard = px === 0 && py === 0;
+  const fx = keyboard ? 0.5 : Math.min(Math.max(px, 0), TILE_PX) / TILE_PX;
+  const fy = keyboard ? 0.5 : Math.min(Math.max(py, 0), TILE_PX) / TILE_PX;
+  return wrapped(tileCorner(origin.x + 1 + dx + fx, origin.y + 1 + dy + fy, view.zoom));
 }
 
 /** Where a point falls on the grid in shown pixels, or null when it is off the grid. */
@@ -47,7 +64,7 @@ export function gridPixel(view: MapView, point: LatLng): { x: number; y: number 
 /** The centre moved by whole tiles (panning the grid). */
 export function panned(view: MapView, tilesX: number, tilesY: number): LatLng {
   const f = fractionalTile(view.center, view.zoom);
-  return round6(tileCorner(f.x + tilesX, f.y + tilesY, view.zoom));
+  return wrapped(tileCorner(f.x + tilesX, f.y + tilesY, view.zoom));
 }
 
 export function tileUrl(template: string, zoom: number, x: number, y: number): string {

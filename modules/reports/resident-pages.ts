@@ -6,6 +6,7 @@ import { isLatLng, type LatLng, round6 } from "../../core/geo/geo.ts";
 import type { AppEnv } from "../../core/http/app-env.ts";
 import { errorSummary, inputField } from "../../core/http/forms.ts";
 import { csrfField, type Html, renderPage } from "../../core/http/layout.ts";
+import { clientIp } from "../../core/http/middleware.ts";
 import { problems } from "../../core/http/problem.ts";
 import {
   type FormQuestions,
@@ -17,7 +18,7 @@ import {
 import { findNearbyReports } from "./operations/find-nearby-reports.ts";
 import { MAX_DESCRIPTION_LENGTH, type ReportProblem, submitReport } from "./operations/submit-report.ts";
 import { photoLocation } from "./photo-location.ts";
-import { followForm, mapScripts, stageBadge } from "./public-view.ts";
+import { followForm, mapScripts, overRateLimit, stageBadge } from "./public-view.ts";
 import {
   DEFAULT_ZOOM,
   MAX_ZOOM,
@@ -31,6 +32,9 @@ import { loadCategory, loadRoutingSetup } from "./routing.ts";
 import { type ReportCategory, reportAreas, reportCategories, reportStatuses } from "./schema.ts";
 
 const CODE = "{[a-z0-9][a-z0-9-]{0,60}}";
+/** Reports one guest address may file in the window: a family or an office network, not a flood. */
+const FILE_LIMIT_GUEST = { limit: 10, windowSeconds: 10 * 60 };
+const FILE_LIMIT_RESIDENT = { limit: 30, windowSeconds: 10 * 60 };
 /** Inputs of the details form itself; everything else belongs to the category's extra questions. */
 const OWN_INPUTS = new Set([
   "_csrf",
@@ -151,14 +155,16 @@ ${zoom > MIN_ZOOM ? html`<a href="${link({ zoom: zoom - 1 })}">${t("reports.plac
 <a href="${link({ center: panned(mapView, 0, 1) })}">${t("reports.place.south")}</a>
 <a href="${link({ center: panned(mapView, -1, 0) })}">${t("reports.place.west")}</a>
 <a href="${link({ center: panned(mapView, 1, 0) })}">${t("reports.place.east")}</a></nav>`;
-  const picker = html`<div id="report-picker" data-tiles="${config.mapTileUrl}" data-attribution="${config.mapAttribution}" data-clat="${center.lat}" data-clng="${center.lng}" data-zoom="${zoom}" data-lat="${chosen?.lat ?? ""}" data-lng="${chosen?.lng ?? ""}" data-action="${base}" data-label="${t("reports.place.mapLabel")}">
+  const picker = html`<div id="report-picker" data-tiles="${config.mapTileUrl}" data-attribution="${config.mapAttribution}" data-clat="${center.lat}" data-clng="${center.lng}" data-zoom="${zoom}" data-max-zoom="${MAX_ZOOM}" data-lat="${chosen?.lat ?? ""}" data-lng="${chosen?.lng ?? ""}" data-action="${base}" data-label="${t("reports.place.mapLabel")}">
 <form class="tile-grid-form" method="get" action="${base}">
 <input type="hidden" name="clat" value="${center.lat}"><input type="hidden" name="clng" value="${center.lng}"><input type="hidden" name="z" value="${zoom}">
 ${tileGrid({ view: mapView, marker: chosen, tileTemplate: config.mapTileUrl, t, lang, clickable: true })}
 ${nav}
 </form>
 <p class="map-attribution"><a href="${config.mapAttributionUrl}">${config.mapAttribution}</a></p>
-<p><button type="button" id="use-location" class="button-secondary" hidden>${t("reports.place.useLocation")}</button></p>
+<p id="keyboard-hint" class="hint" hidden>${t("reports.place.keyboardHint")}</p>
+<div class="button-row"><button type="button" id="choose-centre" class="button-secondary" hidden>${t("reports.place.chooseCentre")}</button>
+<button type="button" id="use-location" class="button-secondary" hidden>${t("reports.place.useLocation")}</button></div>
 <p id="locate-failed" class="field-error" hidden>${t("reports.place.locateFailed")}</p>
 </div>`;
   const search = html`<form method="get" action="${base}" class="inline-form">
@@ -170,18 +176,24 @@ ${chosen ? html`<input type="hidden" name="lat" value="${chosen.lat}"><input typ
   // Reports already made here: offered before the details so the resident can follow instead.
   let nearby: Html = html``;
   if (chosen && !view.posted) {
-    const found = (await findNearbyReports({ db, tenantId, category, point: chosen })).filter(
-      (r) => r.publicPoint,
-    );
+    // Measured to the public point only: for a coarse category, the exact place must not be found by
+    // moving one's own pin and reading distances, so no distance is printed either.
+    const coarse = category.publicLocation === "coarse";
+    const found = await findNearbyReports({
+      db,
+      tenantId,
+      category,
+      point: chosen,
+      publicPoint: { widenMeters: coarse ? category.coarsenMeters : 0 },
+    });
     if (found.length > 0) {
       const statuses = await db.select().from(reportStatuses).where(eq(reportStatuses.tenantId, tenantId));
-      const here = `${c.req.path}?${new URLSearchParams({ lat: String(chosen.lat), lng: String(chosen.lng) })}`;
       nearby = html`<section class="nearby" aria-labelledby="nearby-heading"><h2 id="nearby-heading">${t("reports.nearby.heading")}</h2>
 <p>${t("reports.nearby.lead")}</p><ul class="entry-list">${found.map((r) => {
         const status = statuses.find((s) => s.key === r.statusKey);
         return html`<li class="entry"><a href="/reports/${r.reference}">${r.reference}</a> ${status ? stageBadge(c, status) : ""}
-<span class="meta">${t("reports.nearby.distance", { meters: r.distanceMeters })}</span><p>${r.description.slice(0, 120)}</p>
-${followForm(c, r.reference, here)}</li>`;
+<span class="meta">${coarse ? t("reports.nearby.near") : t("reports.nearby.distance", { meters: r.distanceMeters })}</span><p>${r.description.slice(0, 120)}</p>
+${followForm(c, r.reference)}</li>`;
       })}</ul></section>`;
     }
   }
@@ -345,22 +357,37 @@ ${[...groups].map(
       }
     }
     const resident = c.var.resident;
+    const ip = clientIp(c);
+    // Signed-in residents are counted by account (looser: the address was proved); guests by address.
+    const limit = resident
+      ? { key: `file-resident:${resident.id}`, ...FILE_LIMIT_RESIDENT }
+      : ip !== null
+        ? { key: `file-ip:${ip}`, ...FILE_LIMIT_GUEST }
+        : null;
+    const limited = limit ? await overRateLimit(c, limit) : null;
+    if (limited) {
+      return limited;
+    }
+    // Anonymous means anonymous: not even the signed-in account is kept with the report.
+    const anonymous = category.allowAnonymous && first(input, "anonymous") === "1";
     const result = await submitReport({
       services: c.var.services,
       tenantId: c.var.tenant.id,
-      actor: c.var.actor,
+      // Without a session the web has a guest, not an API client.
+      actor: c.var.session && !anonymous ? c.var.actor : { type: "guest", id: null },
       categoryCode: category.code,
       point: point ?? { lat: Number.NaN, lng: Number.NaN },
       description: first(input, "description"),
       answerInput: new Map([...input].filter(([name]) => !OWN_INPUTS.has(name))),
       channel: "web",
-      residentId: resident?.id ?? null,
+      residentId: anonymous ? null : (resident?.id ?? null),
       contact: {
         name: first(input, "contact_name"),
         email: first(input, "contact_email"),
         phone: first(input, "contact_phone"),
       },
-      anonymous: category.allowAnonymous && first(input, "anonymous") === "1",
+      anonymous,
+      locale: c.var.lang,
       photos,
       requestId: c.var.requestId,
     });

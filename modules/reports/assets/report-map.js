@@ -12,8 +12,17 @@
     target.setAttribute("aria-label", d.label);
     pick.querySelector(".tile-grid-form")?.setAttribute("hidden", "");
     pick.prepend(target);
-    const map = L.map(target).setView(chosen ?? [Number(d.clat), Number(d.clng)], Number(d.zoom));
-    L.tileLayer(d.tiles, { attribution: d.attribution, maxZoom: 19 }).addTo(map);
+    const maxZoom = Number(d.maxZoom) || 18;
+    const map = L.map(target, { maxZoom }).setView(
+      chosen ?? [Number(d.clat), Number(d.clng)],
+      Number(d.zoom),
+    );
+    L.tileLayer(d.tiles, { attribution: d.attribution, maxZoom }).addTo(map);
+    // A crosshair marks the centre that the keyboard button picks.
+    const cross = document.createElement("div");
+    cross.className = "map-crosshair";
+    cross.setAttribute("aria-hidden", "true");
+    target.append(cross);
     if (chosen) {
       L.marker(chosen, { keyboard: false }).addTo(map);
     }
@@ -25,7 +34,20 @@
       url.searchParams.set("z", String(map.getZoom()));
       location.assign(url.toString());
     };
-    map.on("click", (e) => go(e.latlng.lat, e.latlng.lng));
+    map.on("click", (e) => {
+      const p = e.latlng.wrap();
+      go(p.lat, p.lng);
+    });
+    // Keyboard users move the map with the arrow keys and pick its centre: a click needs a pointer.
+    const centre = document.getElementById("choose-centre");
+    if (centre) {
+      centre.hidden = false;
+      document.getElementById("keyboard-hint")?.removeAttribute("hidden");
+      centre.addEventListener("click", () => {
+        const c = map.getCenter().wrap();
+        go(c.lat, c.lng);
+      });
+    }
     const locate = document.getElementById("use-location");
     if (locate && navigator.geolocation) {
       locate.hidden = false;
@@ -51,7 +73,7 @@
     target.setAttribute("aria-label", d.label);
     board.querySelector(".map-note")?.setAttribute("hidden", "");
     board.prepend(target);
-    const map = L.map(target).setView([Number(d.clat), Number(d.clng)], Number(d.zoom));
+    const map = L.map(target, { maxZoom: 18 }).setView([Number(d.clat), Number(d.clng)], Number(d.zoom));
     if (d.fit) {
       const [s, w, n, e] = d.fit.split(",").map(Number);
       map.fitBounds([
@@ -59,7 +81,7 @@
         [n, e],
       ]);
     }
-    L.tileLayer(d.tiles, { attribution: d.attribution, maxZoom: 19 }).addTo(map);
+    L.tileLayer(d.tiles, { attribution: d.attribution, maxZoom: 18 }).addTo(map);
     const layer = L.layerGroup().addTo(map);
     const labels = JSON.parse(d.stages);
     const load = async () => {

@@ -23,6 +23,12 @@ export type FindNearbyReportsOptions = {
   radiusMeters?: number;
   limit?: number;
   excludeId?: string;
+  /**
+   * What residents may learn: search around and measure to the PUBLIC point only, the radius widened by
+   * `widenMeters` (a coarse category's cell size), so moving one's own pin cannot triangulate the exact
+   * place. Hidden-category reports have no public point and drop out. Default: the exact point (staff).
+   */
+  publicPoint?: { widenMeters: number };
 };
 
 /**
@@ -30,11 +36,15 @@ export type FindNearbyReportsOptions = {
  * instead" for residents, and the merge candidates staff see. Merged and staff-hidden reports are left out.
  */
 export async function findNearbyReports(options: FindNearbyReportsOptions): Promise<NearbyReport[]> {
-  const radius = options.radiusMeters ?? options.category.duplicateRadiusMeters;
-  if (radius <= 0) {
+  const base = options.radiusMeters ?? options.category.duplicateRadiusMeters;
+  if (base <= 0) {
     return [];
   }
+  const byPublic = options.publicPoint !== undefined;
+  const radius = base + (options.publicPoint?.widenMeters ?? 0);
   const box = boxAround(options.point, radius);
+  const latColumn = byPublic ? reports.publicLat : reports.lat;
+  const lngColumn = byPublic ? reports.publicLng : reports.lng;
   const rows = await options.db
     .select({
       id: reports.id,
@@ -55,25 +65,31 @@ export async function findNearbyReports(options: FindNearbyReportsOptions): Prom
         eq(reports.statusCategory, "open"),
         isNull(reports.mergedIntoId),
         eq(reports.hiddenByStaff, false),
-        gte(reports.lat, box.minLat),
-        lte(reports.lat, box.maxLat),
-        gte(reports.lng, box.minLng),
-        lte(reports.lng, box.maxLng),
+        gte(latColumn, box.minLat),
+        lte(latColumn, box.maxLat),
+        gte(lngColumn, box.minLng),
+        lte(lngColumn, box.maxLng),
       ),
     )
     .limit(200);
   return rows
     .filter((row) => row.id !== options.excludeId)
-    .map((row) => ({
-      id: row.id,
-      reference: row.reference,
-      statusKey: row.statusKey,
-      description: row.description,
-      receivedAt: row.receivedAt,
-      distanceMeters: Math.round(distanceMeters(options.point, row)),
-      publicPoint:
-        row.publicLat !== null && row.publicLng !== null ? { lat: row.publicLat, lng: row.publicLng } : null,
-    }))
+    .map((row) => {
+      const publicPoint =
+        row.publicLat !== null && row.publicLng !== null ? { lat: row.publicLat, lng: row.publicLng } : null;
+      const measured = byPublic ? publicPoint : row;
+      return {
+        id: row.id,
+        reference: row.reference,
+        statusKey: row.statusKey,
+        description: row.description,
+        receivedAt: row.receivedAt,
+        distanceMeters: measured
+          ? Math.round(distanceMeters(options.point, measured))
+          : Number.POSITIVE_INFINITY,
+        publicPoint,
+      };
+    })
     .filter((row) => row.distanceMeters <= radius)
     .sort((a, b) => a.distanceMeters - b.distanceMeters)
     .slice(0, options.limit ?? 5);

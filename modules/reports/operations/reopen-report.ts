@@ -1,5 +1,6 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, count, eq, sql } from "drizzle-orm";
 import type { Actor } from "../../../core/audit/actor.ts";
+import { dueAtFor, tenantCalendar } from "../../../core/cases/sla.ts";
 import type { Db } from "../../../core/db/database.ts";
 import { recordChange } from "../../../core/events/record-change.ts";
 import { reportCategories, reportEntries, reportFollowers, reportStatuses, reports } from "../schema.ts";
@@ -7,13 +8,38 @@ import { reportCategories, reportEntries, reportFollowers, reportStatuses, repor
 type Bilingual = { ja: string; en: string };
 
 export const MAX_REOPEN_REASON_LENGTH = 2000;
+/** A report that keeps coming back needs a fresh report and a fresh look, not a fourth reopen. */
+export const MAX_REOPENS = 3;
 const DAY_MS = 86_400_000;
+
+// Control characters (tab and newlines aside) and non-characters: PostgreSQL cannot store NUL, Open311's
+// XML cannot carry the rest, and no keyboard types them.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is refused
+const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+
+/** Why a reason cannot be accepted, or null when it can. */
+export function reopenReasonProblem(reason: string): Bilingual | null {
+  const text = reason.normalize("NFC").trim();
+  if (FORBIDDEN.test(text) || !text.isWellFormed()) {
+    return {
+      ja: "直っていない理由に使えない文字が含まれています",
+      en: "The reason contains characters that cannot be used",
+    };
+  }
+  if (text.length === 0 || text.length > MAX_REOPEN_REASON_LENGTH) {
+    return {
+      ja: `まだ直っていない理由を${MAX_REOPEN_REASON_LENGTH}文字以内で書いてください`,
+      en: `Say why it is not fixed, in at most ${MAX_REOPEN_REASON_LENGTH} characters`,
+    };
+  }
+  return null;
+}
 
 export type ReopenReportOptions = {
   db: Db;
   tenantId: string;
   reportId: string;
-  /** The signed-in resident asking: only the reporter or a follower may reopen. */
+  /** The signed-in resident asking: only the reporter or someone who followed before it was closed. */
   residentId: string;
   reason: string;
   actor: Actor;
@@ -36,24 +62,106 @@ export function reopenDeadline(
   return new Date(report.closedAt.getTime() + reopenDays * DAY_MS);
 }
 
+export type ReopenCheck = {
+  report: {
+    residentId: string | null;
+    statusCategory: string;
+    closedAt: Date | null;
+    mergedIntoId: string | null;
+  };
+  reopenDays: number;
+  residentId: string;
+  /** When this resident started following, if they do. */
+  followedAt: Date | null;
+  reopens: number;
+  now: Date;
+};
+
 /**
- * "It is not fixed after all": within the category's reopen period after closing, the reporter or a
- * follower sets the report back to the city's initial status with a public reason on the timeline.
+ * Why this resident may not reopen now, or null when they may. Someone who followed only after the report
+ * was closed cannot reopen it: otherwise anyone could follow and reopen any closed report.
+ */
+export function reopenRefusal(check: ReopenCheck): Extract<ReopenReportResult, { ok: false }> | null {
+  const { report } = check;
+  const entitled =
+    report.residentId === check.residentId ||
+    (check.followedAt !== null && report.closedAt !== null && check.followedAt < report.closedAt);
+  if (!entitled) {
+    return {
+      ok: false,
+      status: 403,
+      message: {
+        ja: "通報した人と、対応完了の前からフォローしている人だけが再開を依頼できます",
+        en: "Only the reporter and people who followed it before it was closed can reopen a report",
+      },
+    };
+  }
+  const deadline = reopenDeadline(report, check.reopenDays);
+  if (report.mergedIntoId || !deadline || check.now > deadline) {
+    return {
+      ok: false,
+      status: 409,
+      message: {
+        ja: `この通報は再開できません（対応完了から${check.reopenDays}日以内の通報だけ再開できます）。新しく通報してください`,
+        en: `This report cannot be reopened (only within ${check.reopenDays} days after it was closed). Please file a new report`,
+      },
+    };
+  }
+  if (check.reopens >= MAX_REOPENS) {
+    return {
+      ok: false,
+      status: 409,
+      message: {
+        ja: `この通報はすでに${MAX_REOPENS}回再開されています。新しく通報してください`,
+        en: `This report has already been reopened ${MAX_REOPENS} times. Please file a new report`,
+      },
+    };
+  }
+  return null;
+}
+
+/** How often a report was reopened and when the resident started following it: what reopenRefusal needs. */
+export async function reopenFacts(
+  db: Db,
+  { tenantId, reportId, residentId }: { tenantId: string; reportId: string; residentId: string },
+): Promise<{ followedAt: Date | null; reopens: number }> {
+  const [follower] = await db
+    .select({ createdAt: reportFollowers.createdAt })
+    .from(reportFollowers)
+    .where(
+      and(
+        eq(reportFollowers.tenantId, tenantId),
+        eq(reportFollowers.reportId, reportId),
+        eq(reportFollowers.residentId, residentId),
+      ),
+    );
+  const [reopened] = await db
+    .select({ n: count() })
+    .from(reportEntries)
+    .where(
+      and(
+        eq(reportEntries.tenantId, tenantId),
+        eq(reportEntries.reportId, reportId),
+        eq(reportEntries.kind, "reopened"),
+      ),
+    );
+  return { followedAt: follower?.createdAt ?? null, reopens: Number(reopened?.n ?? 0) };
+}
+
+/**
+ * "It is not fixed after all": within the category's reopen period after closing, the reporter or an
+ * earlier follower sets the report back to the city's initial status with a public reason on the
+ * timeline, and the category's deadline starts again.
  */
 export async function reopenReport(options: ReopenReportOptions): Promise<ReopenReportResult> {
   const { db, tenantId, reportId, residentId } = options;
   const now = options.now ?? new Date();
-  const reason = options.reason.normalize("NFC").trim();
-  if (reason.length === 0 || reason.length > MAX_REOPEN_REASON_LENGTH) {
-    return {
-      ok: false,
-      status: 422,
-      message: {
-        ja: `まだ直っていない理由を${MAX_REOPEN_REASON_LENGTH}文字以内で書いてください`,
-        en: `Say why it is not fixed, in at most ${MAX_REOPEN_REASON_LENGTH} characters`,
-      },
-    };
+  const problem = reopenReasonProblem(options.reason);
+  if (problem) {
+    return { ok: false, status: 422, message: problem };
   }
+  const reason = options.reason.normalize("NFC").trim();
+  const calendar = await tenantCalendar(db, tenantId);
   return db.transaction(async (tx) => {
     const [row] = await tx
       .select({ report: reports, category: reportCategories })
@@ -65,36 +173,10 @@ export async function reopenReport(options: ReopenReportOptions): Promise<Reopen
       return { ok: false, status: 404, message: { ja: "通報が見つかりません", en: "Report not found" } };
     }
     const { report, category } = row;
-    const [follower] = await tx
-      .select({ id: reportFollowers.id })
-      .from(reportFollowers)
-      .where(
-        and(
-          eq(reportFollowers.tenantId, tenantId),
-          eq(reportFollowers.reportId, reportId),
-          eq(reportFollowers.residentId, residentId),
-        ),
-      );
-    if (report.residentId !== residentId && !follower) {
-      return {
-        ok: false,
-        status: 403,
-        message: {
-          ja: "通報した人とフォローしている人だけが再開を依頼できます",
-          en: "Only the reporter and followers can reopen a report",
-        },
-      };
-    }
-    const deadline = reopenDeadline(report, category.reopenDays);
-    if (report.mergedIntoId || !deadline || now > deadline) {
-      return {
-        ok: false,
-        status: 409,
-        message: {
-          ja: `この通報は再開できません（対応完了から${category.reopenDays}日以内の通報だけ再開できます）。新しく通報してください`,
-          en: `This report cannot be reopened (only within ${category.reopenDays} days after it was closed). Please file a new report`,
-        },
-      };
+    const facts = await reopenFacts(tx, { tenantId, reportId, residentId });
+    const refusal = reopenRefusal({ report, reopenDays: category.reopenDays, residentId, now, ...facts });
+    if (refusal) {
+      return refusal;
     }
     const [initial] = await tx
       .select()
@@ -103,6 +185,7 @@ export async function reopenReport(options: ReopenReportOptions): Promise<Reopen
     if (!initial) {
       throw new Error(`Tenant ${tenantId} has no initial report status`);
     }
+    const dueAt = category.slaBusinessDays ? dueAtFor(now, category.slaBusinessDays, calendar) : null;
     await tx
       .update(reports)
       .set({
@@ -110,6 +193,7 @@ export async function reopenReport(options: ReopenReportOptions): Promise<Reopen
         stage: initial.stage,
         statusCategory: initial.category,
         closedAt: null,
+        dueAt,
         updatedAt: now,
         version: sql`${reports.version} + 1`,
       })
@@ -131,8 +215,12 @@ export async function reopenReport(options: ReopenReportOptions): Promise<Reopen
       actor: options.actor,
       action: "reports.report.reopen",
       resource: { type: "report", id: reportId },
-      before: { status: report.statusKey, closedAt: report.closedAt?.toISOString() ?? null },
-      after: { status: initial.key },
+      before: {
+        status: report.statusKey,
+        closedAt: report.closedAt?.toISOString() ?? null,
+        dueAt: report.dueAt?.toISOString() ?? null,
+      },
+      after: { status: initial.key, dueAt: dueAt?.toISOString() ?? null },
       event: { name: "reports.report_reopened", payload: { reportId } },
       requestId: options.requestId ?? null,
     });

@@ -343,15 +343,13 @@ export async function submitReport(options: SubmitReportOptions): Promise<Submit
         },
       ]);
       if (options.residentId) {
-        await tx
-          .insert(reportFollowers)
-          .values({
-            tenantId,
-            reportId: report.id,
-            residentId: options.residentId,
-            source: "reporter",
-            locale,
-          });
+        await tx.insert(reportFollowers).values({
+          tenantId,
+          reportId: report.id,
+          residentId: options.residentId,
+          source: "reporter",
+          locale,
+        });
       } else if (contact.email) {
         await tx
           .insert(reportFollowers)
