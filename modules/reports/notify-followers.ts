@@ -24,7 +24,11 @@ export const followerTemplates: Record<"ja" | "en", { subject: string; body: str
 export type FollowerUpdate = {
   eventId: number;
   eventName: string;
+  /** The city the event belongs to: every row read is of this city. */
+  tenantId: string;
   reportId: string;
+  /** The status the change moved it to (the event's `to`); otherwise the entry's, then the report's. */
+  toStatus?: string | null;
   /** The reply or status entry the event is about; its public text goes into the message. */
   entryId?: number | null;
   /** For a merge: the report it now belongs to. */
@@ -34,34 +38,51 @@ export type FollowerUpdate = {
 };
 
 /**
- * Tells every follower of a report what changed: its public status, the public reply text, and where to see
- * it. Residents get inbox and email in their language, e-mail followers an email in Japanese. The one who
- * made the change (a resident reopening it) is not told about their own action.
+ * Tells every follower of a report what changed: the status it moved to, the public reply text, and where to
+ * see it. Residents get inbox and email in their own language setting, e-mail followers an email in the
+ * language they followed in. The one who made the change (a resident reopening it) is not told about their
+ * own action. The status named is the one of the event, not the report's current one, so a message delivered
+ * after a later change still tells what this change did.
  */
 export async function notifyFollowers(db: Db, update: FollowerUpdate): Promise<number> {
   return db.transaction(async (tx) => {
-    const [report] = await tx.select().from(reports).where(eq(reports.id, update.reportId));
+    const [report] = await tx
+      .select()
+      .from(reports)
+      .where(and(eq(reports.tenantId, update.tenantId), eq(reports.id, update.reportId)));
     if (!report) {
       return 0;
     }
     const [event] = await tx.select().from(domainEvents).where(eq(domainEvents.id, update.eventId));
-    const [status] = await tx
-      .select()
-      .from(reportStatuses)
-      .where(and(eq(reportStatuses.tenantId, report.tenantId), eq(reportStatuses.key, report.statusKey)));
-    const [tenant] = await tx.select().from(tenants).where(eq(tenants.id, report.tenantId));
     const [entry] = update.entryId
       ? await tx
           .select()
           .from(reportEntries)
-          .where(and(eq(reportEntries.id, update.entryId), eq(reportEntries.reportId, report.id)))
+          .where(
+            and(
+              eq(reportEntries.tenantId, report.tenantId),
+              eq(reportEntries.id, update.entryId),
+              eq(reportEntries.reportId, report.id),
+            ),
+          )
       : [];
-    const [into] = update.intoId ? await tx.select().from(reports).where(eq(reports.id, update.intoId)) : [];
+    const statusKey = update.toStatus ?? entry?.toStatus ?? report.statusKey;
+    const [status] = await tx
+      .select()
+      .from(reportStatuses)
+      .where(and(eq(reportStatuses.tenantId, report.tenantId), eq(reportStatuses.key, statusKey)));
+    const [tenant] = await tx.select().from(tenants).where(eq(tenants.id, report.tenantId));
+    const [into] = update.intoId
+      ? await tx
+          .select()
+          .from(reports)
+          .where(and(eq(reports.tenantId, report.tenantId), eq(reports.id, update.intoId)))
+      : [];
     const followers = await tx
       .select({ follower: reportFollowers, resident: residents })
       .from(reportFollowers)
       .leftJoin(residents, eq(residents.id, reportFollowers.residentId))
-      .where(eq(reportFollowers.reportId, report.id));
+      .where(and(eq(reportFollowers.tenantId, report.tenantId), eq(reportFollowers.reportId, report.id)));
     const actorResident = event?.actorType === "resident" ? event.actorId : null;
     const actorEmail = actorResident
       ? followers.find((f) => f.resident?.id === actorResident)?.resident?.email?.toLowerCase()
@@ -92,7 +113,7 @@ export async function notifyFollowers(db: Db, update: FollowerUpdate): Promise<n
       if (!follower.residentId && !follower.email) {
         continue;
       }
-      const language = resident?.preferredLanguage ?? "ja";
+      const language = follower.residentId ? (resident?.preferredLanguage ?? "ja") : follower.locale;
       for (const lang of new Set(["ja", language] as const)) {
         await ensureTemplate(tx, {
           tenantId: report.tenantId,
@@ -111,7 +132,7 @@ export async function notifyFollowers(db: Db, update: FollowerUpdate): Promise<n
         personalisation: {
           city: language === "ja" ? tenant!.nameJa : tenant!.nameEn,
           reference: report.reference,
-          status: status ? (language === "ja" ? status.labelJa : status.labelEn) : report.statusKey,
+          status: status ? (language === "ja" ? status.labelJa : status.labelEn) : statusKey,
           message: message(language),
           link: `${update.origin ?? ""}/reports/${report.reference}`,
         },

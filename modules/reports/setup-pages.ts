@@ -68,9 +68,48 @@ const statusCategoryLabels: Record<string, Bilingual> = {
   fixed: { ja: "対応済み（fixed）", en: "Fixed" },
 };
 
+/** A select with its label and, when refused, its message tied to it. */
+const choice = (
+  c: Context<AppEnv>,
+  id: string,
+  name: string,
+  label: string,
+  options: ReturnType<typeof option>[],
+  error?: Bilingual,
+) =>
+  html`<div class="field${error ? " field-invalid" : ""}"><label for="f-${id}">${label}</label>${
+    error ? html`<span class="field-error" id="f-${id}-error">${pick(c, error)}</span>` : ""
+  }<select id="f-${id}" name="${name}"${error ? html` aria-invalid="true" aria-describedby="f-${id}-error"` : ""}>${options}</select></div>`;
+
+/** Which form of the overview was posted and refused: its errors and typed values are drawn there. */
+type OverviewForm =
+  | { kind: "status"; key: string | null }
+  | { kind: "remove"; key: string }
+  | { kind: "area" };
+
+/** The element id of a field in each overview form, so the error summary links land on it. */
+function overviewFieldId(form: OverviewForm | undefined, name: string): string {
+  if (form?.kind === "area") {
+    return name === "code" ? "f-area-code" : `f-${name}`;
+  }
+  if (form?.kind === "remove") {
+    return `f-remove-${form.key}`;
+  }
+  const row = form?.kind === "status" && form.key ? form.key : "new";
+  if (name === "key") {
+    return row === "new" ? "f-key" : `f-${row}-labelJa`;
+  }
+  return `f-${row}-${name}`;
+}
+
 async function overviewPage(
   c: Context<AppEnv>,
-  view: { errors?: Record<string, Bilingual>; problem?: ProblemError; posted?: Record<string, string> } = {},
+  view: {
+    errors?: Record<string, Bilingual>;
+    problem?: ProblemError;
+    posted?: Record<string, string>;
+    form?: OverviewForm;
+  } = {},
 ) {
   const ctx = await setupContext(c);
   const look = await loadLookups(ctx.db, ctx.tenantId);
@@ -79,14 +118,20 @@ async function overviewPage(
     .from(reportRoutingRules)
     .where(eq(reportRoutingRules.tenantId, ctx.tenantId))
     .orderBy(asc(reportRoutingRules.createdAt));
+  const form = view.form;
+  const formErrors = (matches: boolean) => (matches ? (view.errors ?? {}) : {});
   const posted = (name: string) => view.posted?.[name] ?? "";
+  const newErrors = formErrors(form?.kind === "status" && form.key === null);
+  const areaErrors = formErrors(form?.kind === "area");
+  const newPosted = (name: string) => (form?.kind === "status" && form.key === null ? posted(name) : "");
+  const areaPosted = (name: string) => (form?.kind === "area" ? posted(name) : "");
   const title = say(c, "通報の設定", "Report settings");
   const hasErrors = view.errors && Object.keys(view.errors).length > 0;
   return renderPage(c, {
     title,
     status: view.problem?.status ?? (hasErrors ? 422 : 200),
     body: html`<p><a href="/staff/reports">${say(c, "通報の一覧へ", "Back to reports")}</a></p><h1>${title}</h1>
-${view.problem ? problemNotice(c, view.problem) : ""}${view.errors ? errorsNotice(c, view.errors) : ""}
+${view.problem ? problemNotice(c, view.problem) : ""}${view.errors ? errorsNotice(c, view.errors, (name) => overviewFieldId(form, name)) : ""}
 <h2>${say(c, "種類", "Categories")}</h2>
 <table class="data-table"><caption>${say(c, "通報の種類", "Report categories")}</caption><thead><tr><th scope="col">${say(c, "コード", "Code")}</th><th scope="col">${say(c, "名前", "Name")}</th><th scope="col">${say(c, "期限", "SLA")}</th><th scope="col">${say(c, "既定の部署", "Default department")}</th><th scope="col">${say(c, "地図", "Map")}</th><th scope="col">${say(c, "受付", "Active")}</th></tr></thead>
 <tbody>${look.categories.map(
@@ -95,35 +140,76 @@ ${view.problem ? problemNotice(c, view.problem) : ""}${view.errors ? errorsNotic
     )}</tbody></table>
 <p><a href="${BASE}/categories/new">${say(c, "種類を追加", "Add a category")}</a></p>
 <h2>${say(c, "状態", "Statuses")}</h2>
-<ul class="entry-list">${look.statuses.map(
-      (
-        s,
-      ) => html`<li class="entry"><form method="post" action="${BASE}/statuses">${csrfField(c)}<input type="hidden" name="key" value="${s.key}">
+<ul class="entry-list">${look.statuses.map((s) => {
+      // The row that was posted and refused shows what was typed, with its messages beside the fields.
+      const mine = form?.kind === "status" && form.key === s.key;
+      const e = formErrors(mine);
+      const v = (name: "labelJa" | "labelEn" | "category" | "stage" | "sortOrder") =>
+        mine ? posted(name) : String(s[name]);
+      return html`<li class="entry"><form method="post" action="${BASE}/statuses">${csrfField(c)}<input type="hidden" name="key" value="${s.key}">
 <fieldset><legend>${s.key}${s.isInitial ? say(c, "（受付時）", " (initial)") : ""}</legend>
-${text("labelJa", say(c, "表示名（日本語）", "Label (Japanese)"), s.labelJa, { id: `${s.key}-labelJa` })}
-${text("labelEn", say(c, "表示名（英語）", "Label (English)"), s.labelEn, { id: `${s.key}-labelEn` })}
-<div class="field"><label for="f-category-${s.key}">${say(c, "区分", "Category")}</label><select id="f-category-${s.key}" name="category">${statusCategories.map((k) => option(k, pick(c, statusCategoryLabels[k]!), s.category))}</select></div>
-<div class="field"><label for="f-stage-${s.key}">${say(c, "段階（地図の色）", "Stage (pin colour)")}</label><select id="f-stage-${s.key}" name="stage">${Object.entries(stageLabels).map(([k, v]) => option(k, pick(c, v), s.stage))}</select></div>
-${text("sortOrder", say(c, "順番", "Order"), s.sortOrder, { type: "number", id: `${s.key}-sortOrder` })}
+${text("labelJa", say(c, "表示名（日本語）", "Label (Japanese)"), v("labelJa"), { id: `${s.key}-labelJa`, error: e["labelJa"] ?? e["key"], c })}
+${text("labelEn", say(c, "表示名（英語）", "Label (English)"), v("labelEn"), { id: `${s.key}-labelEn`, error: e["labelEn"], c })}
+${choice(
+  c,
+  `${s.key}-category`,
+  "category",
+  say(c, "区分", "Category"),
+  statusCategories.map((k) => option(k, pick(c, statusCategoryLabels[k]!), v("category"))),
+  e["category"],
+)}
+${choice(
+  c,
+  `${s.key}-stage`,
+  "stage",
+  say(c, "段階（地図の色）", "Stage (pin colour)"),
+  Object.entries(stageLabels).map(([k, l]) => option(k, pick(c, l), v("stage"))),
+  e["stage"],
+)}
+${text("sortOrder", say(c, "順番", "Order"), v("sortOrder"), { id: `${s.key}-sortOrder`, error: e["sortOrder"], c })}
 <div class="button-row"><button type="submit">${say(c, `「${s.labelJa}」を保存`, `Save “${s.labelEn}”`)}</button></div></fieldset></form>
-<form method="post" action="${BASE}/statuses/${s.key}/remove">${csrfField(c)}<button type="submit" class="button-secondary">${say(c, `「${s.labelJa}」を削除`, `Remove “${s.labelEn}”`)}</button></form></li>`,
-    )}</ul>
+<form method="post" action="${BASE}/statuses/${s.key}/remove">${csrfField(c)}<button type="submit" class="button-secondary" id="f-remove-${s.key}">${say(c, `「${s.labelJa}」を削除`, `Remove “${s.labelEn}”`)}</button></form></li>`;
+    })}</ul>
 <form method="post" action="${BASE}/statuses">${csrfField(c)}<input type="hidden" name="new" value="1"><fieldset><legend>${say(c, "状態を追加", "Add a status")}</legend>
-${text("key", say(c, "キー（半角英小文字）", "Key (a-z, 0-9, _)"), posted("key"), { error: view.errors?.["key"], c })}
-${text("labelJa", say(c, "表示名（日本語）", "Label (Japanese)"), posted("labelJa"), { id: "new-labelJa" })}
-${text("labelEn", say(c, "表示名（英語）", "Label (English)"), posted("labelEn"), { id: "new-labelEn" })}
-<div class="field"><label for="f-new-category">${say(c, "区分", "Category")}</label><select id="f-new-category" name="category">${statusCategories.map((k) => option(k, pick(c, statusCategoryLabels[k]!), posted("category")))}</select></div>
-<div class="field"><label for="f-new-stage">${say(c, "段階（地図の色）", "Stage (pin colour)")}</label><select id="f-new-stage" name="stage">${Object.entries(stageLabels).map(([k, v]) => option(k, pick(c, v), posted("stage")))}</select></div>
-${text("sortOrder", say(c, "順番", "Order"), posted("sortOrder") || "100", { type: "number", id: "new-sortOrder" })}
+${text("key", say(c, "キー（半角英小文字）", "Key (a-z, 0-9, _)"), newPosted("key"), { error: newErrors["key"], c })}
+${text("labelJa", say(c, "表示名（日本語）", "Label (Japanese)"), newPosted("labelJa"), { id: "new-labelJa", error: newErrors["labelJa"], c })}
+${text("labelEn", say(c, "表示名（英語）", "Label (English)"), newPosted("labelEn"), { id: "new-labelEn", error: newErrors["labelEn"], c })}
+${choice(
+  c,
+  "new-category",
+  "category",
+  say(c, "区分", "Category"),
+  statusCategories.map((k) => option(k, pick(c, statusCategoryLabels[k]!), newPosted("category"))),
+  newErrors["category"],
+)}
+${choice(
+  c,
+  "new-stage",
+  "stage",
+  say(c, "段階（地図の色）", "Stage (pin colour)"),
+  Object.entries(stageLabels).map(([k, l]) => option(k, pick(c, l), newPosted("stage"))),
+  newErrors["stage"],
+)}
+${text("sortOrder", say(c, "順番", "Order"), newPosted("sortOrder") || "100", { id: "new-sortOrder", error: newErrors["sortOrder"], c })}
 <div class="button-row"><button type="submit">${say(c, "状態を追加", "Add status")}</button></div></fieldset></form>
 <h2>${say(c, "町字・区域", "Areas")}</h2>
 <ul>${look.areas.map((a) => html`<li>${named(c, a)} (${a.code}, ${a.kind}, ${Math.round(a.areaM2 / 1000) / 1000} km²)</li>`)}</ul>
 <form method="post" action="${BASE}/areas">${csrfField(c)}<fieldset><legend>${say(c, "区域を追加（GeoJSONを貼り付け）", "Add an area (paste GeoJSON)")}</legend>
-${text("code", say(c, "コード", "Code"), posted("code"), { error: view.errors?.["code"], c, id: "area-code" })}
-${text("nameJa", say(c, "名前（日本語）", "Name (Japanese)"), posted("nameJa"))}
-${text("nameEn", say(c, "名前（英語）", "Name (English)"), posted("nameEn"))}
-<div class="field"><label for="f-kind">${say(c, "区分", "Kind")}</label><select id="f-kind" name="kind">${option("machiaza", say(c, "町字", "町字 (machiaza)"), posted("kind"))}${option("polygon", say(c, "区域（河川・公園など）", "District (river, park…)"), posted("kind"))}</select></div>
-<div class="field${view.errors?.["geojson"] ? " field-invalid" : ""}"><label for="f-geojson">${say(c, "GeoJSON（Polygon / MultiPolygon、[経度, 緯度]）", "GeoJSON (Polygon / MultiPolygon, [longitude, latitude])")}</label>${view.errors?.["geojson"] ? html`<span class="field-error" id="f-geojson-error">${pick(c, view.errors["geojson"])}</span>` : ""}<textarea id="f-geojson" name="geojson" rows="6"${view.errors?.["geojson"] ? html` aria-invalid="true" aria-describedby="f-geojson-error"` : ""}>${posted("geojson")}</textarea></div>
+${text("code", say(c, "コード", "Code"), areaPosted("code"), { error: areaErrors["code"], c, id: "area-code" })}
+${text("nameJa", say(c, "名前（日本語）", "Name (Japanese)"), areaPosted("nameJa"), { error: areaErrors["nameJa"], c })}
+${text("nameEn", say(c, "名前（英語）", "Name (English)"), areaPosted("nameEn"), { error: areaErrors["nameEn"], c })}
+${choice(
+  c,
+  "kind",
+  "kind",
+  say(c, "区分", "Kind"),
+  [
+    option("machiaza", say(c, "町字", "町字 (machiaza)"), areaPosted("kind")),
+    option("polygon", say(c, "区域（河川・公園など）", "District (river, park…)"), areaPosted("kind")),
+  ],
+  areaErrors["kind"],
+)}
+<div class="field${areaErrors["geojson"] ? " field-invalid" : ""}"><label for="f-geojson">${say(c, "GeoJSON（Polygon / MultiPolygon、[経度, 緯度]）", "GeoJSON (Polygon / MultiPolygon, [longitude, latitude])")}</label>${areaErrors["geojson"] ? html`<span class="field-error" id="f-geojson-error">${pick(c, areaErrors["geojson"])}</span>` : ""}<textarea id="f-geojson" name="geojson" rows="6"${areaErrors["geojson"] ? html` aria-invalid="true" aria-describedby="f-geojson-error"` : ""}>${areaPosted("geojson")}</textarea></div>
 <div class="button-row"><button type="submit">${say(c, "区域を追加", "Add area")}</button></div></fieldset></form>
 <h2>${say(c, "振り分けルール", "Routing rules")}</h2>
 <p>${say(c, "種類と区域の両方を指定したルールが最優先、次に種類だけ、次に区域だけ（小さい区域が優先）。どれにも当たらなければ種類の既定の部署です。保存の前に、直近の通報がどう変わるかを確認します。", "A rule naming both category and area wins, then category only, then area only (smaller area first); otherwise the category's default department. Each change is previewed against recent reports before saving.")}</p>
@@ -195,7 +281,7 @@ ${problem ? problemNotice(c, problem) : ""}
           ? describe(removing.categoryId, removing.areaId, removing.departmentId)
           : "—"
     }</strong></p>
-<p role="status" id="preview-count">${say(c, `直近の通報${preview.examined}件のうち、担当部署が変わるのは${preview.changes.length}件です。`, `Of ${preview.examined} recent reports, ${preview.changes.length} would go to another department.`)} ${say(c, "（保存しても受付済みの通報の担当は変わりません。これからの通報に適用されます）", "(Saving does not move reports already received; it applies to new ones.)")}</p>
+<p role="status" id="preview-count">${say(c, `直近の通報${preview.available}件のうち新しい${preview.examined}件を調べました。担当部署が変わるのは${preview.changes.length}件です。`, `Examined the newest ${preview.examined} of ${preview.available} recent reports: ${preview.changes.length} would go to another department.`)} ${say(c, "（保存しても受付済みの通報の担当は変わりません。これからの通報に適用されます）", "(Saving does not move reports already received; it applies to new ones.)")}</p>
 ${
   preview.changes.length > 0
     ? html`<table class="data-table"><caption>${say(c, "担当が変わる通報", "Reports that would move")}</caption><thead><tr><th scope="col">${say(c, "受付番号", "Reference")}</th><th scope="col">${say(c, "種類", "Category")}</th><th scope="col">${say(c, "区域", "Area")}</th><th scope="col">${say(c, "現在", "Now")}</th><th scope="col">${say(c, "変更後", "After")}</th></tr></thead><tbody>${preview.changes.map(
@@ -254,12 +340,39 @@ ${text("code", say(c, "コード（Open311のservice_code）", "Code (Open311 se
 ${text("nameJa", say(c, "名前（日本語）", "Name (Japanese)"), v.nameJa, { error: e["nameJa"], c })}
 ${text("nameEn", say(c, "名前（英語）", "Name (English)"), v.nameEn, { error: e["nameEn"], c })}
 ${text("slaBusinessDays", say(c, "対応期限（営業日、空欄で期限なし）", "SLA in business days (blank: none)"), v.slaBusinessDays, { type: "number", error: e["slaBusinessDays"], c })}
-<div class="field"><label for="f-defaultDepartmentId">${say(c, "既定の担当部署", "Default department")}</label><select id="f-defaultDepartmentId" name="defaultDepartmentId">${option("", say(c, "なし", "None"), v.defaultDepartmentId)}${look.departments.map((d) => option(d.id, named(c, d), v.defaultDepartmentId))}</select></div>
-<div class="field"><label for="f-publicLocation">${say(c, "公開地図での位置", "Place on the public map")}</label><select id="f-publicLocation" name="publicLocation">${Object.entries(publicLocationLabels).map(([k, l]) => option(k, pick(c, l), v.publicLocation))}</select></div>
+${choice(
+  c,
+  "defaultDepartmentId",
+  "defaultDepartmentId",
+  say(c, "既定の担当部署", "Default department"),
+  [
+    option("", say(c, "なし", "None"), v.defaultDepartmentId),
+    ...look.departments.map((d) => option(d.id, named(c, d), v.defaultDepartmentId)),
+  ],
+  e["defaultDepartmentId"],
+)}
+${choice(
+  c,
+  "publicLocation",
+  "publicLocation",
+  say(c, "公開地図での位置", "Place on the public map"),
+  Object.entries(publicLocationLabels).map(([k, l]) => option(k, pick(c, l), v.publicLocation)),
+  e["publicLocation"],
+)}
 ${text("coarsenMeters", say(c, "ぼかす距離（m）", "Coarsen by (m)"), v.coarsenMeters, { type: "number", error: e["coarsenMeters"], c })}
 ${text("duplicateRadiusMeters", say(c, "重複を探す半径（m）", "Duplicate radius (m)"), v.duplicateRadiusMeters, { type: "number", error: e["duplicateRadiusMeters"], c })}
 ${text("reopenDays", say(c, "完了後に再開できる日数", "Days it can be reopened after closing"), v.reopenDays, { type: "number", error: e["reopenDays"], c })}
-<div class="field"><label for="f-formSlug">${say(c, "追加の質問（公開中のフォーム）", "Extra questions (published form)")}</label><select id="f-formSlug" name="formSlug">${option("", say(c, "なし", "None"), v.formSlug)}${forms.map((f) => option(f.slug, `${pick(c, f.title)} (${f.slug})`, v.formSlug))}</select></div>
+${choice(
+  c,
+  "formSlug",
+  "formSlug",
+  say(c, "追加の質問（公開中のフォーム）", "Extra questions (published form)"),
+  [
+    option("", say(c, "なし", "None"), v.formSlug),
+    ...forms.map((f) => option(f.slug, `${pick(c, f.title)} (${f.slug})`, v.formSlug)),
+  ],
+  e["formSlug"],
+)}
 ${check("allowAnonymous", say(c, "匿名の通報を受け付ける", "Accept anonymous reports"), v.allowAnonymous)}
 ${check("active", say(c, "受付中", "Active"), v.active)}
 <div class="button-row"><button type="submit">${say(c, "保存", "Save")}</button></div></form>`,
@@ -290,7 +403,9 @@ async function templatePage(
   const e = view.errors ?? {};
   const title = existing ? say(c, "定型文を編集", "Edit template") : say(c, "定型文を追加", "Add a template");
   const area = (name: "bodyJa" | "bodyEn", label: string) =>
-    html`<div class="field"><label for="f-${name}">${label}</label><textarea id="f-${name}" name="${name}" rows="4">${v[name]}</textarea></div>`;
+    html`<div class="field${e[name] ? " field-invalid" : ""}"><label for="f-${name}">${label}</label>${
+      e[name] ? html`<span class="field-error" id="f-${name}-error">${pick(c, e[name])}</span>` : ""
+    }<textarea id="f-${name}" name="${name}" rows="4"${e[name] ? html` aria-invalid="true" aria-describedby="f-${name}-error"` : ""}>${v[name]}</textarea></div>`;
   return renderPage(c, {
     title,
     status: Object.keys(e).length > 0 ? 422 : 200,
@@ -299,7 +414,17 @@ async function templatePage(
 ${text("title", say(c, "題名", "Title"), v.title, { error: e["title"], c })}
 ${area("bodyJa", say(c, "本文（日本語）", "Text (Japanese)"))}
 ${area("bodyEn", say(c, "本文（英語）", "Text (English)"))}
-<div class="field"><label for="f-statusKey">${say(c, "送ったときの状態", "Status it sets")}</label><select id="f-statusKey" name="statusKey">${option("", say(c, "変えない", "Unchanged"), v.statusKey)}${look.statuses.map((s) => option(s.key, labelled(c, s), v.statusKey))}</select></div>
+${choice(
+  c,
+  "statusKey",
+  "statusKey",
+  say(c, "送ったときの状態", "Status it sets"),
+  [
+    option("", say(c, "変えない", "Unchanged"), v.statusKey),
+    ...look.statuses.map((s) => option(s.key, labelled(c, s), v.statusKey)),
+  ],
+  e["statusKey"],
+)}
 ${text("sortOrder", say(c, "順番", "Order"), v.sortOrder, { type: "number", error: e["sortOrder"], c })}
 <div class="button-row"><button type="submit">${say(c, "保存", "Save")}</button></div></form>`,
   });
@@ -346,15 +471,23 @@ export const reportSetupPages = new Hono<AppEnv>()
       stage: get("stage"),
       sortOrder: get("sortOrder"),
     };
-    const result = await saveReportStatus({ ...ctx, isNew: get("new") === "1", input });
+    const isNew = get("new") === "1";
+    const result = await saveReportStatus({ ...ctx, isNew, input });
     return result.ok
       ? c.redirect(BASE, 303)
-      : overviewPage(c, { errors: result.errors, posted: get("new") === "1" ? { ...input } : {} });
+      : overviewPage(c, {
+          errors: result.errors,
+          posted: { ...input },
+          form: { kind: "status", key: isNew ? null : input.key },
+        });
   })
   .post(`${BASE}/statuses/:key{[a-z][a-z0-9_]{0,39}}/remove`, async (c) => {
     const ctx = await setupContext(c);
-    const result = await removeReportStatus({ ...ctx, key: c.req.param("key") });
-    return result.ok ? c.redirect(BASE, 303) : overviewPage(c, { errors: result.errors });
+    const key = c.req.param("key");
+    const result = await removeReportStatus({ ...ctx, key });
+    return result.ok
+      ? c.redirect(BASE, 303)
+      : overviewPage(c, { errors: result.errors, form: { kind: "remove", key } });
   })
   .post(`${BASE}/areas`, async (c) => {
     const ctx = await setupContext(c);
@@ -369,7 +502,7 @@ export const reportSetupPages = new Hono<AppEnv>()
     const result = await saveReportArea({ ...ctx, input });
     return result.ok
       ? c.redirect(BASE, 303)
-      : overviewPage(c, { errors: result.errors, posted: { ...input } });
+      : overviewPage(c, { errors: result.errors, posted: { ...input }, form: { kind: "area" } });
   })
   .get(`${BASE}/rules/preview`, (c) =>
     previewPage(

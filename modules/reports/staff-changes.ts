@@ -2,6 +2,7 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import type { Actor } from "../../core/audit/actor.ts";
 import { recordAudit } from "../../core/audit/record-audit.ts";
 import type { Db } from "../../core/db/database.ts";
+import { publishEvent } from "../../core/events/publish-event.ts";
 import { recordChange } from "../../core/events/record-change.ts";
 import { type Bilingual, ProblemError, problems } from "../../core/http/problem.ts";
 import type { StaffScope } from "../../core/identity/policy.ts";
@@ -25,6 +26,22 @@ export type StaffChangeContext = {
 };
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The range of a list position typed in the setup pages. */
+export const SORT_ORDER_RANGE = [-1_000_000, 1_000_000] as const;
+
+/**
+ * A whole number typed into a form, within [min, max]; null for anything else. Digits only (full-width ones
+ * are folded), so "12abc", "1e3" or "3.0" are refused rather than read as a number.
+ */
+export function wholeNumber(value: string, min: number, max: number): number | null {
+  const text = value.normalize("NFKC").trim();
+  if (!/^-?\d{1,9}$/.test(text)) {
+    return null;
+  }
+  const n = Number(text);
+  return n >= min && n <= max ? n : null;
+}
 
 /** A report outside the member's departments: answered 403, and audited after the change is rolled back. */
 export class OutOfScopeError extends ProblemError {
@@ -121,9 +138,14 @@ export type ReportChange = {
   action: string;
   before?: unknown;
   after?: unknown;
-  /** Built once the entries exist, so an event can name the entry it is about. */
-  event?: (written: ReportEntry[]) => { name: string; payload: Record<string, unknown> };
+  /**
+   * Built once the entries exist, so an event can name the entry it is about. Several when one change is two
+   * things a subscriber or webhook listens for (a reply that also moves the status).
+   */
+  event?: (written: ReportEntry[]) => ReportEvent | ReportEvent[];
 };
+
+type ReportEvent = { name: string; payload: Record<string, unknown> };
 
 /**
  * Writes one change of a report: the columns, its timeline entries, version and updated_at bumped, the audit
@@ -160,6 +182,7 @@ export async function applyReportChange(
             })),
           )
           .returning();
+  const [event, ...more] = change.event ? [change.event(written)].flat() : [];
   await recordChange(tx, {
     tenantId: report.tenantId,
     actor: ctx.actor,
@@ -167,9 +190,12 @@ export async function applyReportChange(
     resource: { type: "report", id: report.id },
     before: change.before,
     after: change.after,
-    ...(change.event ? { event: change.event(written) } : {}),
+    ...(event ? { event } : {}),
     requestId: ctx.requestId ?? null,
   });
+  for (const also of more) {
+    await publishEvent(tx, { tenantId: report.tenantId, ...also, actor: ctx.actor });
+  }
   return { report: updated, entries: written };
 }
 

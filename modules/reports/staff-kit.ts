@@ -55,12 +55,17 @@ export function problemNotice(c: Context<AppEnv>, problem: ProblemError) {
   return html`<div class="error-summary" role="alert" tabindex="-1"><h2>${say(c, "できませんでした", "This could not be done")}</h2><p>${pick(c, problem.title)}</p></div>`;
 }
 
-export function errorsNotice(c: Context<AppEnv>, errors: Record<string, Bilingual>) {
+/** The summary of a form's errors, each linking to its field (`f-<name>` unless the form names it otherwise). */
+export function errorsNotice(
+  c: Context<AppEnv>,
+  errors: Record<string, Bilingual>,
+  idFor: (name: string) => string = (name) => `f-${name}`,
+) {
   const entries = Object.entries(errors);
   return entries.length === 0
     ? ""
     : html`<div class="error-summary" role="alert" tabindex="-1"><h2>${say(c, "入力内容を確認してください", "Check what you entered")}</h2><ul>${entries.map(
-        ([name, message]) => html`<li><a href="#f-${name}">${pick(c, message)}</a></li>`,
+        ([name, message]) => html`<li><a href="#${idFor(name)}">${pick(c, message)}</a></li>`,
       )}</ul></div>`;
 }
 

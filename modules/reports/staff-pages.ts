@@ -32,8 +32,16 @@ import { hideReport } from "./operations/hide-report.ts";
 import { mergeReports } from "./operations/merge-reports.ts";
 import { replyToReport } from "./operations/reply-to-report.ts";
 import { type ReportProblem, submitReport } from "./operations/submit-report.ts";
-import { type Report, reportAreas, reportEntries, reportFollowers, reportPhotos, reports } from "./schema.ts";
-import { type StaffChangeContext, UUID } from "./staff-changes.ts";
+import {
+  type Report,
+  type ReportCategory,
+  reportAreas,
+  reportEntries,
+  reportFollowers,
+  reportPhotos,
+  reports,
+} from "./schema.ts";
+import { inScope, reportProblems, type StaffChangeContext, UUID, wholeNumber } from "./staff-changes.ts";
 import { filtersQuery, findReports, PAGE_SIZE, parseReportFilters } from "./staff-filters.ts";
 import {
   channelLabels,
@@ -122,7 +130,7 @@ async function listPage(c: Context<AppEnv>, problem: ProblemError | null = null)
     title,
     status: problem?.status ?? 200,
     body: html`<h1>${title}</h1>
-${problem ? problemNotice(c, problem) : ""}
+${problem ? problemNotice(c, problem) : ""}${bulkNotice(c)}
 <p><a href="/staff/reports/map">${say(c, "地図で見る", "Show on a map")}</a>${canHandle ? html` ・ <a href="/staff/reports/new">${say(c, "電話・パトロール・窓口で受けた通報を入力", "Enter a report taken by phone, on patrol or at the counter")}</a>` : ""}${
       policy.can(staff.role, "reports.setup.manage")
         ? html` ・ <a href="/staff/reports/setup">${say(c, "通報の設定", "Report settings")}</a>`
@@ -190,7 +198,42 @@ ${
   });
 }
 
-type DetailView = { problem?: ProblemError | null; notice?: string | null };
+/** What a refused form had in it, drawn again so nothing typed is lost. */
+type Typed = Partial<
+  Record<
+    "department" | "assignee" | "template" | "reply" | "status" | "statusReply" | "note" | "reference",
+    string
+  >
+>;
+
+/** After a bulk change: how many reports changed, and how many were skipped as unchanged or merged. */
+function bulkNotice(c: Context<AppEnv>) {
+  const changed = wholeNumber(c.req.query("changed") ?? "", 0, 10_000);
+  const skipped = wholeNumber(c.req.query("skipped") ?? "", 0, 10_000);
+  if (changed === null || skipped === null) {
+    return "";
+  }
+  return html`<div class="panel-done" role="status"><p>${say(
+    c,
+    `${changed}件を変更しました。${skipped > 0 ? `${skipped}件は変更がないか統合済みのため、そのままです。` : ""}`,
+    `${changed} changed.${skipped > 0 ? ` ${skipped} skipped: already so, or merged.` : ""}`,
+  )}</p></div>`;
+}
+
+type DetailView = { problem?: ProblemError | null; notice?: string | null; typed?: Typed };
+
+/** The messages after a change: the redirect carries only the key, never text to echo. */
+const doneMessages = {
+  assigned: { ja: "担当を変更しました", en: "Assignment saved" },
+  status: { ja: "状態を変更しました", en: "Status changed" },
+  reply: { ja: "回答を送りました", en: "Reply sent" },
+  note: { ja: "メモを残しました", en: "Note added" },
+  merged: { ja: "統合しました", en: "Merged" },
+  hidden: { ja: "公開地図の表示を変更しました", en: "Map visibility changed" },
+} as const;
+type DoneKey = keyof typeof doneMessages;
+const doneKey = (value: string | undefined): DoneKey | null =>
+  value && Object.hasOwn(doneMessages, value) ? (value as DoneKey) : null;
 
 async function detailPage(c: Context<AppEnv>, report: Report, view: DetailView = {}) {
   const staff = c.var.staff!;
@@ -202,19 +245,22 @@ async function detailPage(c: Context<AppEnv>, report: Report, view: DetailView =
     db
       .select()
       .from(reportEntries)
-      .where(eq(reportEntries.reportId, report.id))
+      .where(and(eq(reportEntries.tenantId, tenantId), eq(reportEntries.reportId, report.id)))
       .orderBy(asc(reportEntries.createdAt), asc(reportEntries.id)),
     db
       .select()
       .from(reportPhotos)
-      .where(eq(reportPhotos.reportId, report.id))
+      .where(and(eq(reportPhotos.tenantId, tenantId), eq(reportPhotos.reportId, report.id)))
       .orderBy(asc(reportPhotos.position)),
-    db.select().from(reportFollowers).where(eq(reportFollowers.reportId, report.id)),
+    db
+      .select()
+      .from(reportFollowers)
+      .where(and(eq(reportFollowers.tenantId, tenantId), eq(reportFollowers.reportId, report.id))),
     report.mergedIntoId
       ? db
           .select({ id: reports.id, reference: reports.reference })
           .from(reports)
-          .where(eq(reports.id, report.mergedIntoId))
+          .where(and(eq(reports.tenantId, tenantId), eq(reports.id, report.mergedIntoId)))
       : Promise.resolve([]),
   ]);
   const questions = category?.formSlug
@@ -223,17 +269,7 @@ async function detailPage(c: Context<AppEnv>, report: Report, view: DetailView =
   const answers = questions ? describeFormAnswers(questions, report.answers as Answers) : [];
   const canHandle = c.var.policy.can(staff.role, HANDLE);
   const candidates =
-    canHandle && category && !report.mergedIntoId
-      ? await findNearbyReports({
-          db,
-          tenantId,
-          category,
-          point: report,
-          radiusMeters: Math.max(300, category.duplicateRadiusMeters * 5),
-          limit: 10,
-          excludeId: report.id,
-        })
-      : [];
+    canHandle && category && !report.mergedIntoId ? await mergeCandidates(c, report, category) : [];
   // Showing the contact and photos to staff is a read of personal data: recorded, like a case's applicant.
   await recordAudit(db, {
     tenantId,
@@ -244,9 +280,11 @@ async function detailPage(c: Context<AppEnv>, report: Report, view: DetailView =
     requestId: c.var.requestId,
     ip: clientIp(c),
   });
-  const templateId = c.req.query("template") ?? "";
+  const typed = view.typed ?? {};
+  const templateId = typed.template ?? c.req.query("template") ?? "";
   const template = look.templates.find((t) => t.id === templateId) ?? null;
-  const replyText = template ? (c.var.lang === "ja" ? template.bodyJa : template.bodyEn) : "";
+  const replyText =
+    typed.reply ?? (template ? (c.var.lang === "ja" ? template.bodyJa : template.bodyEn) : "");
   const now = new Date();
   const base = `/staff/reports/${report.id}`;
   const version = html`<input type="hidden" name="version" value="${report.version}">${csrfField(c)}`;
@@ -265,6 +303,7 @@ async function detailPage(c: Context<AppEnv>, report: Report, view: DetailView =
       photo_published: say(c, "写真を公開", "Photo published"),
     })[kind] ?? kind;
   const department = look.department(report.departmentId);
+  const assignee = typed.assignee ?? report.assigneeStaffId ?? "";
   const title = `${say(c, "通報", "Report")} ${report.reference}`;
   return renderPage(c, {
     title,
@@ -315,15 +354,11 @@ ${
   canHandle
     ? html`<h2 id="assign-h">${say(c, "担当", "Assignment")}</h2>
 <form method="post" action="${base}/assign" aria-labelledby="assign-h">${version}
-<div class="field"><label for="f-department">${say(c, "担当部署", "Department")}</label><select id="f-department" name="department">${look.departments.map((d) => option(d.id, named(c, d), report.departmentId ?? ""))}</select></div>
-<div class="field"><label for="f-assignee">${say(c, "担当者", "Assignee")}</label><select id="f-assignee" name="assignee">${option("", say(c, "未割り当て", "Unassigned"), report.assigneeStaffId ?? "")}${option(staff.id, say(c, `自分（${staff.displayName}）`, `Me (${staff.displayName})`), "")}${look.staff
+<div class="field"><label for="f-department">${say(c, "担当部署", "Department")}</label><select id="f-department" name="department">${look.departments.map((d) => option(d.id, named(c, d), typed.department ?? report.departmentId ?? ""))}</select></div>
+<div class="field"><label for="f-assignee">${say(c, "担当者", "Assignee")}</label><select id="f-assignee" name="assignee">${option("", say(c, "未割り当て", "Unassigned"), assignee)}${option(staff.id, say(c, `自分（${staff.displayName}）`, `Me (${staff.displayName})`), assignee)}${look.staff
         .filter((m) => m.id !== staff.id && m.departmentId)
         .map((m) =>
-          option(
-            m.id,
-            `${m.displayName}（${named(c, look.department(m.departmentId))}）`,
-            report.assigneeStaffId ?? "",
-          ),
+          option(m.id, `${m.displayName}（${named(c, look.department(m.departmentId))}）`, assignee),
         )}</select></div>
 <div class="button-row"><button type="submit">${say(c, "担当を変更", "Save assignment")}</button></div></form>
 <h2 id="reply-h">${say(c, "回答・状態", "Reply and status")}</h2>
@@ -337,12 +372,12 @@ ${
       }<textarea id="f-reply" name="body" rows="4" maxlength="4000"${template?.statusKey ? html` aria-describedby="f-reply-hint"` : ""}>${replyText}</textarea></div>
 <div class="button-row"><button type="submit">${say(c, "回答を送る", "Send reply")}</button></div></form>
 <form method="post" action="${base}/status">${version}
-<div class="field"><label for="f-status">${say(c, "状態を変更", "Change status to")}</label><select id="f-status" name="status">${look.statuses.map((s) => option(s.key, labelled(c, s), template?.statusKey ?? report.statusKey))}</select></div>
-<div class="field"><label for="f-status-reply">${say(c, "あわせて送る公開の回答（任意）", "Public reply with it (optional)")}</label><textarea id="f-status-reply" name="reply" rows="3" maxlength="4000"></textarea></div>
+<div class="field"><label for="f-status">${say(c, "状態を変更", "Change status to")}</label><select id="f-status" name="status">${look.statuses.map((s) => option(s.key, labelled(c, s), typed.status ?? template?.statusKey ?? report.statusKey))}</select></div>
+<div class="field"><label for="f-status-reply">${say(c, "あわせて送る公開の回答（任意）", "Public reply with it (optional)")}</label><textarea id="f-status-reply" name="reply" rows="3" maxlength="4000">${typed.statusReply ?? ""}</textarea></div>
 <div class="button-row"><button type="submit">${say(c, "状態を変更", "Change status")}</button></div></form>
 <h2 id="note-h">${say(c, "内部メモ", "Internal note")}</h2>
 <form method="post" action="${base}/note" aria-labelledby="note-h">${version}
-<div class="field"><label for="f-note">${say(c, "メモ（職員のみ）", "Note (staff only)")}</label><textarea id="f-note" name="body" rows="3" maxlength="4000"></textarea></div>
+<div class="field"><label for="f-note">${say(c, "メモ（職員のみ）", "Note (staff only)")}</label><textarea id="f-note" name="body" rows="3" maxlength="4000">${typed.note ?? ""}</textarea></div>
 <div class="button-row"><button type="submit" class="button-secondary">${say(c, "メモを残す", "Add note")}</button></div></form>
 ${
   report.mergedIntoId
@@ -352,9 +387,9 @@ ${
 <fieldset><legend>${say(c, "この通報を次の通報にまとめる（この通報は閉じられ、フォロワーは統合先に移ります）", "Merge this report into (it is closed and its followers follow the other)")}</legend>
 ${candidates.map(
   (n, i) =>
-    html`<div class="field"><input type="radio" id="f-into-${i}" name="into" value="${n.id}"> <label for="f-into-${i}">${n.reference} (${n.distanceMeters}m) ${n.description.slice(0, 40)}</label></div>`,
+    html`<div class="field"><input type="radio" id="f-into-${i}" name="into" value="${n.id}"${typed.reference === n.id ? html` checked` : ""}> <label for="f-into-${i}">${n.reference} (${n.distanceMeters}m) ${n.description.slice(0, 40)}</label></div>`,
 )}
-<div class="field"><label for="f-into-reference">${say(c, "または受付番号を入力", "Or type a reference")}</label><input id="f-into-reference" name="reference" autocomplete="off"></div></fieldset>
+<div class="field"><label for="f-into-reference">${say(c, "または受付番号を入力", "Or type a reference")}</label><input id="f-into-reference" name="reference" autocomplete="off" value="${typed.reference && !UUID.test(typed.reference) ? typed.reference : ""}"></div></fieldset>
 <div class="button-row"><button type="submit">${say(c, "統合する", "Merge")}</button></div></form>`
 }
 <h2 id="hide-h">${say(c, "公開地図", "Public map")}</h2>
@@ -396,9 +431,30 @@ const mapScript = `(function () {
 })();
 `;
 
+/** A problem with the entry form: submitReport's, or the channel, which only staff choose. */
+type EntryProblem = Omit<ReportProblem, "field"> & { field: ReportProblem["field"] | "channel" };
+
+/** The form control each kind of problem points at, so the summary links to it and it is marked invalid. */
+function entryTarget(p: EntryProblem): string {
+  switch (p.field) {
+    case "answers":
+      return p.input ?? "description";
+    case "channel":
+      return "channel-phone";
+    case "location":
+      return "lat";
+    case "contact":
+      return "contact_email";
+    case "photos":
+      return "description";
+    default:
+      return p.field;
+  }
+}
+
 async function newReportPage(
   c: Context<AppEnv>,
-  view: { posted?: PageInput | null; problems?: ReportProblem[] } = {},
+  view: { posted?: PageInput | null; problems?: EntryProblem[] } = {},
 ) {
   await authorizeStaff(c, HANDLE);
   const db = c.var.services.database.db;
@@ -407,7 +463,8 @@ async function newReportPage(
   const posted = view.posted ?? null;
   const value = (name: string) => posted?.get(name)?.[0] ?? "";
   const code = value("category") || c.req.query("category") || "";
-  const category = look.categories.find((x) => x.code === code && x.active);
+  const active = look.categories.filter((x) => x.active);
+  const category = active.find((x) => x.code === code);
   const questions = category?.formSlug
     ? await loadFormQuestions(db, { tenantId, slug: category.formSlug })
     : null;
@@ -415,13 +472,35 @@ async function newReportPage(
   const answerErrors = Object.fromEntries(
     problemsList.filter((p) => p.field === "answers" && p.input).map((p) => [p.input!, pick(c, p.message)]),
   );
+  // The first message of each control, shown beside it.
+  const inline = new Map<string, string>();
+  for (const p of problemsList) {
+    if (p.field !== "answers" && !inline.has(entryTarget(p))) {
+      inline.set(entryTarget(p), pick(c, p.message));
+    }
+  }
   const title = say(
     c,
     "電話・パトロール・窓口の通報を入力",
     "Enter a report taken by phone, on patrol or at the counter",
   );
-  const field = (name: string, label: string, type = "text", extra = html``) =>
-    html`<div class="field"><label for="f-${name}">${label}</label><input id="f-${name}" name="${name}" type="${type}" value="${value(name)}"${extra}></div>`;
+  const invalid = (name: string) => {
+    const error = inline.get(name);
+    return {
+      cls: error ? " field-invalid" : "",
+      message: error ? html`<span class="field-error" id="f-${name}-error">${error}</span>` : "",
+      attrs: error ? html` aria-invalid="true" aria-describedby="f-${name}-error"` : "",
+    };
+  };
+  const field = (name: string, label: string, type = "text", extra = html``) => {
+    const e = invalid(name);
+    return html`<div class="field${e.cls}"><label for="f-${name}">${label}</label>${e.message}<input id="f-${name}" name="${name}" type="${type}" value="${value(name)}"${extra}${e.attrs}></div>`;
+  };
+  const channelError = invalid("channel-phone");
+  const categoryError = invalid("category");
+  const description = invalid("description");
+  // A posted form whose category is unknown or no longer taken is drawn again with what was typed.
+  const showForm = Boolean(category || posted);
   return renderPage(c, {
     title,
     status: problemsList.length > 0 ? 422 : 200,
@@ -429,23 +508,30 @@ async function newReportPage(
 ${
   problemsList.length > 0
     ? html`<div class="error-summary" role="alert" tabindex="-1"><h2>${say(c, "入力内容を確認してください", "Check what you entered")}</h2><ul>${problemsList.map(
-        (p) => html`<li>${pick(c, p.message)}</li>`,
+        (p) => html`<li><a href="#f-${entryTarget(p)}">${pick(c, p.message)}</a></li>`,
       )}</ul></div>`
     : ""
 }
-<form method="get" action="/staff/reports/new"><div class="field"><label for="f-pick-category">${say(c, "種類", "Category")}</label><select id="f-pick-category" name="category">${look.categories
-      .filter((x) => x.active)
-      .map((x) => option(x.code, named(c, x), code))}</select></div>
+<form method="get" action="/staff/reports/new"><div class="field"><label for="f-pick-category">${say(c, "種類", "Category")}</label><select id="f-pick-category" name="category">${active.map(
+      (x) => option(x.code, named(c, x), code),
+    )}</select></div>
 <div class="button-row"><button type="submit" class="button-secondary">${say(c, "この種類で入力", "Use this category")}</button></div></form>
 ${
-  category
-    ? html`<form method="post" action="/staff/reports/new">${csrfField(c)}<input type="hidden" name="category" value="${category.code}">
-<h2>${named(c, category)}</h2>
-<fieldset><legend>${say(c, "受けた方法", "Taken by")}</legend>${(["phone", "patrol", "counter"] as const).map(
+  showForm
+    ? html`<form method="post" action="/staff/reports/new">${csrfField(c)}${
+        category
+          ? html`<input type="hidden" name="category" value="${category.code}"><h2>${named(c, category)}</h2>`
+          : html`<div class="field${categoryError.cls}"><label for="f-category">${say(c, "種類", "Category")}</label>${categoryError.message}<select id="f-category" name="category"${categoryError.attrs}>${option("", say(c, "選んでください", "Choose one"), "")}${active.map(
+              (x) => option(x.code, named(c, x), code),
+            )}</select></div>`
+      }
+<fieldset${channelError.message ? html` class="field-invalid" aria-describedby="f-channel-phone-error"` : ""}><legend>${say(c, "受けた方法", "Taken by")}</legend>${channelError.message}${(
+        ["phone", "patrol", "counter"] as const
+      ).map(
         (ch) =>
-          html`<div class="field"><input type="radio" id="f-channel-${ch}" name="channel" value="${ch}"${(value("channel") || "phone") === ch ? html` checked` : ""}> <label for="f-channel-${ch}">${pick(c, channelLabels[ch]!)}</label></div>`,
+          html`<div class="field"><input type="radio" id="f-channel-${ch}" name="channel" value="${ch}"${(posted ? value("channel") : "phone") === ch ? html` checked` : ""}${channelError.message ? html` aria-invalid="true"` : ""}> <label for="f-channel-${ch}">${pick(c, channelLabels[ch]!)}</label></div>`,
       )}</fieldset>
-<div class="field"><label for="f-description">${say(c, "内容", "Description")}</label><textarea id="f-description" name="description" rows="4" maxlength="4000" required>${value("description")}</textarea></div>
+<div class="field${description.cls}"><label for="f-description">${say(c, "内容", "Description")}</label>${description.message}<textarea id="f-description" name="description" rows="4" maxlength="4000" required${description.attrs}>${value("description")}</textarea></div>
 <fieldset><legend>${say(c, "場所（緯度・経度、または町字）", "Place (latitude and longitude, or a 町字)")}</legend>
 ${field("lat", say(c, "緯度", "Latitude"), "text", html` inputmode="decimal"`)}
 ${field("lng", say(c, "経度", "Longitude"), "text", html` inputmode="decimal"`)}
@@ -498,24 +584,71 @@ async function pointOf(c: Context<AppEnv>, input: PageInput): Promise<LatLng | n
   return area ? { lat: (area.minLat + area.maxLat) / 2, lng: (area.minLng + area.maxLng) / 2 } : null;
 }
 
-/** Runs a change on the report page: back to the page on success, the page with the refusal otherwise. */
+/**
+ * Runs a change on the report page: back to the page on success, the page with the refusal and what was typed
+ * otherwise. The form's version is required, so a change is never made over one the member has not seen.
+ */
 async function onReport(
   c: Context<AppEnv>,
   work: (ctx: StaffChangeContext, report: Report, get: (name: string) => string) => Promise<unknown>,
-  notice: string,
+  done: DoneKey,
+  typedOf: (get: (name: string) => string) => Typed,
 ) {
   const report = await reportFor(c, READ);
   const ctx = await changeContext(c);
   const { get } = await formFields(c);
-  const version = Number.parseInt(get("version"), 10);
-  const result = await orProblem(() =>
-    work(ctx, { ...report, version: Number.isSafeInteger(version) ? version : report.version }, get),
-  );
+  const version = wholeNumber(get("version"), 1, 2_000_000_000);
+  const result = await orProblem(async () => {
+    if (version === null) {
+      throw reportProblems.stale();
+    }
+    return work(ctx, { ...report, version }, get);
+  });
   if (result instanceof ProblemError) {
-    const [fresh] = await ctx.db.select().from(reports).where(eq(reports.id, report.id));
-    return detailPage(c, fresh!, { problem: result });
+    const [fresh] = await ctx.db
+      .select()
+      .from(reports)
+      .where(and(eq(reports.tenantId, ctx.tenantId), eq(reports.id, report.id)));
+    return detailPage(c, fresh!, { problem: result, typed: typedOf(get) });
   }
-  return c.redirect(`/staff/reports/${report.id}?done=${encodeURIComponent(notice)}`, 303);
+  return c.redirect(`/staff/reports/${report.id}?done=${done}`, 303);
+}
+
+/** Open reports nearby that the member could merge this one into: only those within their departments. */
+async function mergeCandidates(c: Context<AppEnv>, report: Report, category: ReportCategory) {
+  const { scope } = await authorizeStaffScope(c, HANDLE);
+  const db = c.var.services.database.db;
+  const nearby = await findNearbyReports({
+    db,
+    tenantId: c.var.tenant.id,
+    category,
+    point: report,
+    radiusMeters: Math.max(300, category.duplicateRadiusMeters * 5),
+    limit: 30,
+    excludeId: report.id,
+  });
+  if (scope.all || nearby.length === 0) {
+    return nearby.slice(0, 10);
+  }
+  const reachable = new Set(
+    (
+      await db
+        .select({ id: reports.id, departmentId: reports.departmentId })
+        .from(reports)
+        .where(
+          and(
+            eq(reports.tenantId, c.var.tenant.id),
+            inArray(
+              reports.id,
+              nearby.map((n) => n.id),
+            ),
+          ),
+        )
+    )
+      .filter((r) => inScope(scope, r.departmentId))
+      .map((r) => r.id),
+  );
+  return nearby.filter((n) => reachable.has(n.id)).slice(0, 10);
 }
 
 export const reportStaffPages = new Hono<AppEnv>()
@@ -558,15 +691,17 @@ export const reportStaffPages = new Hono<AppEnv>()
         reportIds: ids,
         change:
           kind === "assign"
-            ? { kind: "assign", departmentId: get("department"), assigneeStaffId: null }
+            ? { kind: "assign", departmentId: get("department") }
             : { kind: "status", statusKey: get("status") },
       }),
     );
     if (result instanceof ProblemError) {
       return listPage(c, result);
     }
-    const query = new URL(c.req.url).search;
-    return c.redirect(`/staff/reports${query}`, 303);
+    const query = new URLSearchParams(new URL(c.req.url).search);
+    query.set("changed", String(result.changed.length));
+    query.set("skipped", String(result.skipped.length));
+    return c.redirect(`/staff/reports?${query}`, 303);
   })
   .get("/staff/reports/map", async (c) => {
     await authorizeStaff(c, READ);
@@ -651,7 +786,7 @@ export const reportStaffPages = new Hono<AppEnv>()
       return newReportPage(c, {
         posted: input,
         problems: [
-          { field: "contact", message: { ja: "受けた方法を選んでください", en: "Choose how it was taken" } },
+          { field: "channel", message: { ja: "受けた方法を選んでください", en: "Choose how it was taken" } },
         ],
       });
     }
@@ -691,8 +826,8 @@ export const reportStaffPages = new Hono<AppEnv>()
   })
   .get(`/staff/reports/:id${ID}`, async (c) => {
     const report = await reportFor(c, READ);
-    const done = c.req.query("done");
-    return detailPage(c, report, { notice: done ? done.slice(0, 100) : null });
+    const done = doneKey(c.req.query("done"));
+    return detailPage(c, report, { notice: done ? pick(c, doneMessages[done]) : null });
   })
   .get(`/staff/reports/:id${ID}/photos/:n{[1-9]}`, async (c) => {
     const report = await reportFor(c, READ);
@@ -701,7 +836,13 @@ export const reportStaffPages = new Hono<AppEnv>()
       .select({ key: storedFiles.storageKey, type: storedFiles.contentType })
       .from(reportPhotos)
       .innerJoin(storedFiles, eq(storedFiles.id, reportPhotos.fileId))
-      .where(and(eq(reportPhotos.reportId, report.id), eq(reportPhotos.position, Number(c.req.param("n")))));
+      .where(
+        and(
+          eq(reportPhotos.tenantId, c.var.tenant.id),
+          eq(reportPhotos.reportId, report.id),
+          eq(reportPhotos.position, Number(c.req.param("n"))),
+        ),
+      );
     const bytes = photo ? await c.var.services.storage.get(photo.key) : null;
     if (!photo || !bytes) {
       throw problems.notFound();
@@ -731,7 +872,8 @@ export const reportStaffPages = new Hono<AppEnv>()
           departmentId: get("department"),
           assigneeStaffId: get("assignee") || null,
         }),
-      say(c, "担当を変更しました", "Assignment saved"),
+      "assigned",
+      (get) => ({ department: get("department"), assignee: get("assignee") }),
     ),
   )
   .post(`/staff/reports/:id${ID}/status`, (c) =>
@@ -745,7 +887,8 @@ export const reportStaffPages = new Hono<AppEnv>()
           statusKey: get("status"),
           replyBody: get("reply"),
         }),
-      say(c, "状態を変更しました", "Status changed"),
+      "status",
+      (get) => ({ status: get("status"), statusReply: get("reply") }),
     ),
   )
   .post(`/staff/reports/:id${ID}/reply`, (c) =>
@@ -759,7 +902,8 @@ export const reportStaffPages = new Hono<AppEnv>()
           body: get("body"),
           templateId: get("template") || null,
         }),
-      say(c, "回答を送りました", "Reply sent"),
+      "reply",
+      (get) => ({ reply: get("body"), template: get("template") }),
     ),
   )
   .post(`/staff/reports/:id${ID}/note`, (c) =>
@@ -767,7 +911,8 @@ export const reportStaffPages = new Hono<AppEnv>()
       c,
       (ctx, report, get) =>
         addReportNote({ ...ctx, reportId: report.id, expectedVersion: report.version, body: get("body") }),
-      say(c, "メモを残しました", "Note added"),
+      "note",
+      (get) => ({ note: get("body") }),
     ),
   )
   .post(`/staff/reports/:id${ID}/merge`, (c) =>
@@ -780,7 +925,8 @@ export const reportStaffPages = new Hono<AppEnv>()
           expectedVersion: report.version,
           into: get("reference").trim() ? { reference: get("reference") } : { id: get("into") },
         }),
-      say(c, "統合しました", "Merged"),
+      "merged",
+      (get) => ({ reference: get("reference").trim() || get("into") }),
     ),
   )
   .post(`/staff/reports/:id${ID}/hide`, (c) =>
@@ -793,6 +939,7 @@ export const reportStaffPages = new Hono<AppEnv>()
           expectedVersion: report.version,
           hidden: get("hidden") === "1",
         }),
-      say(c, "公開地図の表示を変更しました", "Map visibility changed"),
+      "hidden",
+      () => ({}),
     ),
   );

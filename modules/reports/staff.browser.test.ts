@@ -152,6 +152,30 @@ describe("通報の対応（職員）", () => {
     await page.goto(`${site}/staff/reports/map`);
     await expect.poll(() => page.locator("#staff-map path.leaflet-interactive").count()).toBeGreaterThan(0);
     expect(blocked).toEqual([]);
+    // Pins take their stage's colour: the handed-over report is still received (red); the demo streetlight
+    // in 東町 is being fixed (yellow).
+    await expect
+      .poll(() => page.locator('#staff-map path.leaflet-interactive[fill="#c0262d"]').count())
+      .toBeGreaterThan(0);
+    expect(await page.locator('#staff-map path.leaflet-interactive[fill="#b58500"]').count()).toBeGreaterThan(
+      0,
+    );
+
+    // The entry form for reports taken by phone, blank and refused, is accessible too.
+    await page.goto(`${site}/staff/reports/new?category=streetlight`);
+    expect(await axeViolations(page), "new report").toEqual([]);
+    await page.getByLabel("内容").fill("電話で受けた通報（場所なし）");
+    await page.getByRole("button", { name: "通報を登録" }).click();
+    await page.getByRole("alert").waitFor();
+    expect(await page.locator("#f-lat").getAttribute("aria-invalid")).toBe("true");
+    expect(await page.locator("#f-description").inputValue()).toBe("電話で受けた通報（場所なし）");
+    expect(await axeViolations(page), "new report refused").toEqual([]);
+
+    // And the settings page, for the city's administrator.
+    const admin = await staffPage("admin@tenohira.localhost");
+    await admin.goto(`${site}/staff/reports/setup`);
+    await admin.getByRole("heading", { level: 1, name: "通報の設定" }).waitFor();
+    expect(await axeViolations(admin), "setup").toEqual([]);
 
     await expect
       .poll(

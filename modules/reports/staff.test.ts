@@ -1,11 +1,11 @@
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import iconv from "iconv-lite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../app/seed-demo.ts";
 import { auditLog } from "../../core/audit/schema.ts";
 import { publishEvent } from "../../core/events/publish-event.ts";
 import { domainEvents } from "../../core/events/schema.ts";
-import type { LatLng } from "../../core/geo/geo.ts";
+import { coarsen, type LatLng } from "../../core/geo/geo.ts";
 import { hashPassword } from "../../core/identity/passwords.ts";
 import { departments, staffAccounts } from "../../core/identity/schema.ts";
 import { notifications } from "../../core/notifications/schema.ts";
@@ -28,7 +28,10 @@ import {
   reportCategories,
   reportEntries,
   reportFollowers,
+  reportMapCells,
   reportReplyTemplates,
+  reportRoutingRules,
+  reportStatuses,
   reports,
 } from "./schema.ts";
 import { demoPlaces } from "./seeds.ts";
@@ -84,6 +87,35 @@ async function file(
   return result.report;
 }
 
+/** A report of the second city, whose setup is one status and one category. */
+async function fileIn(city: Tenant, categoryCode: string): Promise<Report> {
+  const result = await submitReport({
+    services: platform.services,
+    tenantId: city.id,
+    actor: { type: "guest", id: null },
+    categoryCode,
+    point: demoPlaces.kitaMachi,
+    description: "よその市の通報",
+    channel: "web",
+    contact: { email: "elsewhere@example.jp" },
+  });
+  if (!result.ok) {
+    throw new Error(JSON.stringify(result.problems));
+  }
+  return result.report;
+}
+
+/** Pins counted in the city's map summary (level 16; every level counts the same pins). */
+const cellCount = async () =>
+  Number(
+    (
+      await db()
+        .select({ n: sql<string>`coalesce(sum(${reportMapCells.count}), 0)` })
+        .from(reportMapCells)
+        .where(and(eq(reportMapCells.tenantId, tenant.id), eq(reportMapCells.level, 16)))
+    )[0]?.n ?? 0,
+  );
+
 const reload = async (id: string) => (await db().select().from(reports).where(eq(reports.id, id)))[0]!;
 const entriesOf = (id: string) =>
   db().select().from(reportEntries).where(eq(reportEntries.reportId, id)).orderBy(reportEntries.id);
@@ -136,6 +168,18 @@ beforeAll(async () => {
       role: "system_admin",
       passwordHash: await hashPassword(DEMO_PASSWORD),
     });
+  await db().insert(reportStatuses).values({
+    tenantId: otherTenant.id,
+    key: "received",
+    labelJa: "受付",
+    labelEn: "Received",
+    category: "open",
+    stage: "received",
+    isInitial: true,
+  });
+  await db()
+    .insert(reportCategories)
+    .values({ tenantId: otherTenant.id, code: "other-road", nameJa: "道路", nameEn: "Roads" });
   doro = await platform.signInStaff("doro@tenohira.localhost");
   kankyo = await platform.signInStaff("kankyo@tenohira.localhost");
   admin = await platform.signInStaff("admin@tenohira.localhost");
@@ -247,6 +291,17 @@ describe("staff operations", () => {
       templateId: template!.id,
     });
     expect(replied.statusKey).toBe("investigating");
+    const moved = await lastEvent("reports.report_status_changed");
+    expect(moved?.payload).toMatchObject({
+      reportId: report.id,
+      from: "received",
+      to: "investigating",
+      via: "reply",
+    });
+    expect((await lastEvent("reports.report_replied"))?.payload).toMatchObject({
+      reportId: report.id,
+      to: "investigating",
+    });
     const noted = await addReportNote({ ...doroCtx(), reportId: report.id, body: "現地は交通量が多い" });
     expect(noted.version).toBe(replied.version + 1);
     const kinds = (await entriesOf(report.id)).map((e) => [e.kind, e.public]);
@@ -263,9 +318,20 @@ describe("staff operations", () => {
   it("merges a duplicate: closed as duplicate, followers carried once, both timelines told; refuses bad merges", async () => {
     const target = await file("road-damage", demoPlaces.kitaMachi, { email: "first@example.jp" });
     const duplicate = await file("road-damage", demoPlaces.kitaMachi, { email: "second@example.jp" });
+    const cellsBefore = await cellCount();
+    // The same address in other capitals is the same follower; the language they chose goes with them.
     await db()
       .insert(reportFollowers)
-      .values({ tenantId: tenant.id, reportId: duplicate.id, email: "first@example.jp", source: "follow" });
+      .values([
+        { tenantId: tenant.id, reportId: duplicate.id, email: "First@Example.jp", source: "follow" },
+        {
+          tenantId: tenant.id,
+          reportId: duplicate.id,
+          email: "english@example.jp",
+          source: "follow",
+          locale: "en",
+        },
+      ]);
     const { duplicate: closed } = await mergeReports({
       ...doroCtx(),
       reportId: duplicate.id,
@@ -277,13 +343,16 @@ describe("staff operations", () => {
       statusCategory: "closed",
       mergedIntoId: target.id,
     });
+    // The duplicate leaves the map summary: one pin less in the cells around the place.
+    expect(await cellCount()).toBe(cellsBefore - 1);
     const followers = await db()
       .select()
       .from(reportFollowers)
       .where(eq(reportFollowers.reportId, target.id));
-    expect(followers.map((f) => [f.email, f.source]).sort()).toEqual([
-      ["first@example.jp", "reporter"],
-      ["second@example.jp", "merge"],
+    expect(followers.map((f) => [f.email, f.source, f.locale]).sort()).toEqual([
+      ["english@example.jp", "merge", "en"],
+      ["first@example.jp", "reporter", "ja"],
+      ["second@example.jp", "merge", "ja"],
     ]);
     expect((await entriesOf(duplicate.id)).at(-1)).toMatchObject({ kind: "merged", public: true });
     expect((await entriesOf(target.id)).at(-1)).toMatchObject({ kind: "merged_from", public: true });
@@ -291,6 +360,22 @@ describe("staff operations", () => {
       reportId: duplicate.id,
       intoId: target.id,
     });
+    // Its status move is announced for webhooks too, marked as part of the merge.
+    expect((await lastEvent("reports.report_status_changed"))?.payload).toMatchObject({
+      reportId: duplicate.id,
+      from: "received",
+      to: "duplicate",
+      via: "merge",
+    });
+    // A merged report's status cannot be moved any more.
+    await expect(
+      changeReportStatus({ ...doroCtx(), reportId: duplicate.id, statusKey: "fixed" }),
+    ).rejects.toMatchObject({ status: 422 });
+    // A target of another city, named by id, is not found.
+    const elsewhere = await fileIn(otherTenant, "other-road");
+    await expect(
+      mergeReports({ ...doroCtx(), reportId: target.id, into: { id: elsewhere.id } }),
+    ).rejects.toMatchObject({ status: 404 });
     const third = await file("road-damage");
     await expect(
       mergeReports({ ...doroCtx(), reportId: third.id, into: { id: third.id } }),
@@ -329,7 +414,7 @@ describe("staff operations", () => {
       reportIds: [a.id, b.id],
       change: { kind: "status", statusKey: "in_progress" },
     });
-    expect(done.map((r) => r.statusKey)).toEqual(["in_progress", "in_progress"]);
+    expect(done.changed.map((r) => r.statusKey)).toEqual(["in_progress", "in_progress"]);
     await bulkUpdateReports({
       ...kankyoCtx(),
       reportIds: [dumping.id],
@@ -597,6 +682,15 @@ describe("staff pages", () => {
       await platform.request("http://localhost/staff/reports?q=list-test&assignee=mine", { headers: doro })
     ).text();
     expect(mine).not.toContain(road.reference);
+    await assignReport({
+      ...doroCtx(),
+      reportId: road.id,
+      assigneeStaffId: staffId["doro@tenohira.localhost"]!,
+    });
+    const taken = await (
+      await platform.request("http://localhost/staff/reports?q=list-test&assignee=mine", { headers: doro })
+    ).text();
+    expect(taken).toContain(road.reference);
     const detail = await platform.request(`http://localhost/staff/reports/${road.id}`, { headers: doro });
     expect(detail.status).toBe(200);
     const html = await detail.text();
@@ -711,6 +805,7 @@ describe("staff pages", () => {
       await platform.request("http://localhost/staff/reports/export.csv", { headers: manager })
     ).text();
     expect(managed).not.toContain("道路河川課");
+    expect(managed).toContain(report.reference);
   });
 
   it("keeps a second city's staff out of every staff URL of the first city's reports", async () => {
@@ -806,5 +901,458 @@ describe("follower notifications", () => {
       await db().select().from(notifications).where(eq(notifications.reference, report.reference))
     ).filter((n) => n.body.includes("再開"));
     expect(reopened.map((n) => n.recipient).sort()).toEqual(["dup@example.jp", "reporter@example.jp"]);
+  });
+});
+
+describe("setup checks", () => {
+  const categoryFields = (over: Record<string, string> = {}) => ({
+    code: "test-signs",
+    nameJa: "標識",
+    nameEn: "Signs",
+    slaBusinessDays: "5",
+    defaultDepartmentId: dept["doro-ka"]!,
+    publicLocation: "exact",
+    coarsenMeters: "500",
+    duplicateRadiusMeters: "50",
+    reopenDays: "14",
+    allowAnonymous: "1",
+    formSlug: "",
+    active: "1",
+    ...over,
+  });
+
+  it("refuses what the table's checks would refuse with 422 and the field marked, not a 500", async () => {
+    for (const [name, value] of [
+      ["code", "Bad_Code"],
+      ["code", "under_score"],
+      ["coarsenMeters", "3000"],
+      ["duplicateRadiusMeters", "1500"],
+      ["reopenDays", "12abc"],
+      ["reopenDays", "400"],
+      ["slaBusinessDays", "0"],
+    ] as const) {
+      const response = await post(
+        "/staff/reports/setup/categories/new",
+        admin,
+        categoryFields({ [name]: value }),
+      );
+      expect(response.status, `${name}=${value}`).toBe(422);
+      const text = await response.text();
+      expect(text, name).toContain(`href="#f-${name}"`);
+      expect(text, name).toContain(
+        `id="f-${name}" name="${name}" type="${name === "code" ? "text" : "number"}" value="${value}" aria-invalid="true"`,
+      );
+    }
+    const order = await post("/staff/reports/setup/templates/new", admin, {
+      title: "x",
+      bodyJa: "x",
+      bodyEn: "x",
+      statusKey: "",
+      sortOrder: "12abc",
+    });
+    expect(order.status).toBe(422);
+    expect(await order.text()).toContain("順番は");
+  });
+
+  it("moves the category's existing reports on the public map when its placement changes", async () => {
+    expect((await post("/staff/reports/setup/categories/new", admin, categoryFields())).status).toBe(303);
+    const [category] = await db()
+      .select()
+      .from(reportCategories)
+      .where(and(eq(reportCategories.tenantId, tenant.id), eq(reportCategories.code, "test-signs")));
+    const shown = await file("test-signs", demoPlaces.kitaMachi);
+    const hidden = await file("test-signs", demoPlaces.higashiMachi);
+    await hideReport({ ...doroCtx(), reportId: hidden.id, hidden: true });
+    expect(shown.publicLat).toBe(shown.lat);
+    const cells = await cellCount();
+    // exact → coarse: the point moves to its grid cell's centre; the one hidden by staff stays hidden.
+    expect(
+      (
+        await post(
+          `/staff/reports/setup/categories/${category!.id}`,
+          admin,
+          categoryFields({ publicLocation: "coarse" }),
+        )
+      ).status,
+    ).toBe(303);
+    const coarse = coarsen(shown, 500);
+    expect(await reload(shown.id)).toMatchObject({ publicLat: coarse.lat, publicLng: coarse.lng });
+    expect((await reload(hidden.id)).publicLat).toBeNull();
+    expect(await cellCount()).toBe(cells);
+    const [audit] = await db()
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "reports.category.update"), eq(auditLog.resourceId, category!.id)))
+      .orderBy(desc(auditLog.id))
+      .limit(1);
+    expect(audit?.after).toMatchObject({ publicLocation: "coarse", reportsReplaced: 1 });
+    // → hidden: off the public map and out of the map summary.
+    expect(
+      (
+        await post(
+          `/staff/reports/setup/categories/${category!.id}`,
+          admin,
+          categoryFields({ publicLocation: "hidden" }),
+        )
+      ).status,
+    ).toBe(303);
+    expect(await reload(shown.id)).toMatchObject({ publicLat: null, publicLng: null, publicTileX: null });
+    expect(await cellCount()).toBe(cells - 1);
+  });
+
+  it("keeps the initial status open and received, and sets closing dates when a status's category changes", async () => {
+    const initial = await post("/staff/reports/setup/statuses?lang=en", admin, {
+      key: "received",
+      labelJa: "受付（変更）",
+      labelEn: "Received",
+      category: "closed",
+      stage: "received",
+      sortOrder: "0",
+    });
+    expect(initial.status).toBe(422);
+    const text = await initial.text();
+    expect(text).toContain("The initial status must stay open");
+    // The refused row shows what was typed, and the summary links to its own field.
+    expect(text).toContain('href="#f-received-category"');
+    expect(text).toContain('value="受付（変更）"');
+    const add = (category: string) =>
+      post("/staff/reports/setup/statuses", admin, {
+        ...(category === "open" ? { new: "1" } : {}),
+        key: "waiting_owner",
+        labelJa: "所有者待ち",
+        labelEn: "Waiting for the owner",
+        category,
+        stage: "in_progress",
+        sortOrder: "60",
+      });
+    expect((await add("open")).status).toBe(303);
+    const report = await file("road-damage");
+    await changeReportStatus({ ...doroCtx(), reportId: report.id, statusKey: "waiting_owner" });
+    expect((await reload(report.id)).closedAt).toBeNull();
+    expect((await add("closed")).status).toBe(303);
+    expect(await reload(report.id)).toMatchObject({ statusCategory: "closed" });
+    expect((await reload(report.id)).closedAt).toBeInstanceOf(Date);
+    const reopen = await post("/staff/reports/setup/statuses", admin, {
+      key: "waiting_owner",
+      labelJa: "所有者待ち",
+      labelEn: "Waiting for the owner",
+      category: "open",
+      stage: "in_progress",
+      sortOrder: "60",
+    });
+    expect(reopen.status).toBe(303);
+    expect(await reload(report.id)).toMatchObject({ statusCategory: "open", closedAt: null });
+  });
+
+  it("refuses a second rule for the same category and area with 422, on the preview and on saving", async () => {
+    const [rule] = await db()
+      .select()
+      .from(reportRoutingRules)
+      .where(eq(reportRoutingRules.tenantId, tenant.id))
+      .limit(1);
+    const change = {
+      kind: "add" as const,
+      categoryId: rule!.categoryId,
+      areaId: rule!.areaId,
+      departmentId: dept["kankyo-ka"]!,
+    };
+    const query = new URLSearchParams({
+      category: rule!.categoryId ?? "",
+      area: rule!.areaId ?? "",
+      department: dept["kankyo-ka"]!,
+    });
+    const page = await platform.request(`http://localhost/staff/reports/setup/rules/preview?${query}`, {
+      headers: admin,
+    });
+    expect(page.status).toBe(422);
+    expect(await page.text()).toContain("組み合わせのルールはすでにあります");
+    const preview = await previewRoutingRules({ db: db(), tenantId: tenant.id, change });
+    expect(preview.examined).toBeLessThanOrEqual(preview.available);
+    await expect(
+      saveRoutingRule({
+        db: db(),
+        tenantId: tenant.id,
+        actor: { type: "staff", id: null },
+        change,
+        previewHash: preview.hash,
+      }),
+    ).rejects.toMatchObject({ status: 422 });
+  });
+});
+
+describe("staff changes through the pages", () => {
+  it("bulk: skips reports already so or merged and says how many, keeps assignees, refuses out-of-scope ones wholly", async () => {
+    const kept = await file("road-damage", demoPlaces.kitaMachi, { description: "bulk-test kept" });
+    await assignReport({
+      ...doroCtx(),
+      reportId: kept.id,
+      assigneeStaffId: staffId["doro@tenohira.localhost"]!,
+    });
+    const moved = await file("illegal-dumping", demoPlaces.minamiMachi, { description: "bulk-test moved" });
+    const target = await file("road-damage", demoPlaces.kitaMachi, { description: "bulk-test target" });
+    const merged = await file("road-damage", demoPlaces.kitaMachi, { description: "bulk-test merged" });
+    await mergeReports({ ...doroCtx(), reportId: merged.id, into: { id: target.id } });
+    const routed = await post("/staff/reports/bulk?q=bulk-test", admin, {
+      ids: [kept.id, moved.id, merged.id],
+      kind: "assign",
+      department: dept["doro-ka"]!,
+    });
+    expect(routed.status).toBe(303);
+    expect(routed.headers.get("location")).toBe("/staff/reports?q=bulk-test&changed=1&skipped=2");
+    expect(await reload(kept.id)).toMatchObject({
+      departmentId: dept["doro-ka"],
+      assigneeStaffId: staffId["doro@tenohira.localhost"],
+    });
+    expect((await reload(moved.id)).departmentId).toBe(dept["doro-ka"]);
+    const list = await (
+      await platform.request(`http://localhost${routed.headers.get("location")}`, { headers: admin })
+    ).text();
+    expect(list).toContain("1件を変更しました。2件は変更がないか統合済みのため、そのままです。");
+    const status = await post("/staff/reports/bulk", doro, {
+      ids: [kept.id, moved.id, target.id],
+      kind: "status",
+      status: "in_progress",
+    });
+    expect(status.headers.get("location")).toBe("/staff/reports?changed=3&skipped=0");
+    // One report outside 道路河川課 refuses the whole batch.
+    const dumping = await file("illegal-dumping", demoPlaces.minamiMachi);
+    const refused = await post("/staff/reports/bulk", doro, {
+      ids: [kept.id, dumping.id],
+      kind: "status",
+      status: "scheduled",
+    });
+    expect(refused.status).toBe(403);
+    expect((await reload(kept.id)).statusKey).toBe("in_progress");
+  });
+
+  it("hands a report over: keeps an assignee inside the new department, clears one outside, refuses other cities' ids", async () => {
+    const report = await file("road-damage");
+    const me = staffId["doro@tenohira.localhost"]!;
+    const assigned = await post(`/staff/reports/${report.id}/assign`, doro, {
+      version: String(report.version),
+      department: dept["doro-ka"]!,
+      assignee: me,
+    });
+    expect(assigned.headers.get("location")).toBe(`/staff/reports/${report.id}?done=assigned`);
+    // The form shows the current assignee chosen, also when it is the member themself.
+    const page = await (
+      await platform.request(`http://localhost/staff/reports/${report.id}?done=assigned`, { headers: doro })
+    ).text();
+    expect(page).toContain(`<option value="${me}" selected>自分`);
+    expect(page).toContain("担当を変更しました");
+    const up = await post(`/staff/reports/${report.id}/assign`, admin, {
+      version: String(report.version + 1),
+      department: dept["kensetsu-bu"]!,
+      assignee: me,
+    });
+    expect(up.status).toBe(303);
+    expect(await reload(report.id)).toMatchObject({ departmentId: dept["kensetsu-bu"], assigneeStaffId: me });
+    const over = await post(`/staff/reports/${report.id}/assign`, admin, {
+      version: String(report.version + 2),
+      department: dept["kankyo-ka"]!,
+      assignee: me,
+    });
+    expect(over.status).toBe(303);
+    expect(await reload(report.id)).toMatchObject({ departmentId: dept["kankyo-ka"], assigneeStaffId: null });
+    const [otherAdmin] = await db()
+      .select()
+      .from(staffAccounts)
+      .where(eq(staffAccounts.tenantId, otherTenant.id));
+    const [otherDept] = await db()
+      .insert(departments)
+      .values({
+        tenantId: otherTenant.id,
+        code: "other-ka",
+        nameJa: "よその課",
+        nameEn: "Other division",
+        level: "ka",
+      })
+      .returning();
+    for (const fields of [
+      { department: otherDept!.id, assignee: "" },
+      { department: dept["kankyo-ka"]!, assignee: otherAdmin!.id },
+      { department: dept["kankyo-ka"]!, assignee: staffId["doro@tenohira.localhost"]! },
+    ]) {
+      const refused = await post(`/staff/reports/${report.id}/assign`, admin, {
+        version: String(report.version + 3),
+        ...fields,
+      });
+      expect(refused.status).toBe(422);
+    }
+    expect((await reload(report.id)).version).toBe(report.version + 3);
+  });
+
+  it("never skips the version check, and re-draws a refused form with what was typed", async () => {
+    const report = await file("road-damage");
+    const missing = await post(`/staff/reports/${report.id}/note`, doro, { body: "版なしのメモ" });
+    expect(missing.status).toBe(409);
+    expect(await missing.text()).toContain(">版なしのメモ</textarea>");
+    const junk = await post(`/staff/reports/${report.id}/status`, doro, {
+      version: "1x",
+      status: "fixed",
+      reply: "直しました（未送信）",
+    });
+    expect(junk.status).toBe(409);
+    const html = await junk.text();
+    expect(html).toContain(">直しました（未送信）</textarea>");
+    expect(html).toContain('<option value="fixed" selected>');
+    const reply = await post(`/staff/reports/${report.id}/reply`, doro, {
+      version: String(report.version + 5),
+      body: "送れなかった回答",
+    });
+    expect(reply.status).toBe(409);
+    expect(await reply.text()).toContain(">送れなかった回答</textarea>");
+    expect((await reload(report.id)).version).toBe(report.version);
+    // The notice after a change is one of ours; anything else in ?done= is not shown.
+    const page = await (
+      await platform.request(
+        `http://localhost/staff/reports/${report.id}?done=${encodeURIComponent("<b>偽</b>")}`,
+        {
+          headers: doro,
+        },
+      )
+    ).text();
+    expect(page).not.toContain("偽");
+  });
+
+  it("offers only merge candidates in the member's departments, and refuses a target of another city", async () => {
+    // A little away from the other tests' reports, so these two are the nearest.
+    const place = { lat: demoPlaces.kitaMachi.lat + 0.002, lng: demoPlaces.kitaMachi.lng };
+    const report = await file("road-damage", place, { description: "candidate-test" });
+    const near = await file("road-damage", place, { description: "candidate-test near" });
+    const handed = await file("road-damage", place, { description: "candidate-test handed" });
+    await assignReport({ ...doroCtx(), reportId: handed.id, departmentId: dept["kankyo-ka"]! });
+    const page = await (
+      await platform.request(`http://localhost/staff/reports/${report.id}`, { headers: doro })
+    ).text();
+    expect(page).toContain(`value="${near.id}"`);
+    expect(page).not.toContain(`value="${handed.id}"`);
+    const elsewhere = await fileIn(otherTenant, "other-road");
+    for (const fields of [{ into: elsewhere.id }, { reference: elsewhere.reference }] as Record<
+      string,
+      string
+    >[]) {
+      const refused = await post(`/staff/reports/${report.id}/merge`, doro, {
+        version: String(report.version),
+        ...fields,
+      });
+      expect([404, 422]).toContain(refused.status);
+    }
+    expect((await reload(report.id)).mergedIntoId).toBeNull();
+    expect((await reload(elsewhere.id)).version).toBe(elsewhere.version);
+  });
+
+  it("refuses photos of another department's report with 403", async () => {
+    const dumping = await file("illegal-dumping", demoPlaces.minamiMachi);
+    const response = await platform.request(`http://localhost/staff/reports/${dumping.id}/photos/1`, {
+      headers: doro,
+    });
+    expect(response.status).toBe(403);
+  });
+
+  it("keeps what was typed on the entry form and links each problem to its field", async () => {
+    const noChannel = await post("/staff/reports/new", doro, {
+      category: "streetlight",
+      description: "方法なしの入力",
+      lat: "31.4",
+      lng: "130.8",
+    });
+    expect(noChannel.status).toBe(422);
+    const first = await noChannel.text();
+    expect(first).toContain('<a href="#f-channel-phone">受けた方法を選んでください</a>');
+    expect(first).toContain('id="f-channel-phone" name="channel" value="phone" aria-invalid="true"');
+    expect(first).toContain(">方法なしの入力</textarea>");
+    const badPlace = await post("/staff/reports/new", doro, {
+      category: "streetlight",
+      channel: "patrol",
+      description: "場所なし",
+      lat: "abc",
+    });
+    const second = await badPlace.text();
+    expect(second).toContain('<a href="#f-lat">');
+    expect(second).toContain(
+      'id="f-lat" name="lat" type="text" value="abc" inputmode="decimal" aria-invalid="true"',
+    );
+    const unknown = await post("/staff/reports/new", doro, {
+      category: "no-such-category",
+      channel: "counter",
+      description: "種類が違う入力",
+      lat: String(demoPlaces.kitaMachi.lat),
+      lng: String(demoPlaces.kitaMachi.lng),
+      contact_phone: "099-000-2222",
+    });
+    expect(unknown.status).toBe(422);
+    const third = await unknown.text();
+    expect(third).toContain('<a href="#f-category">');
+    expect(third).toContain(">種類が違う入力</textarea>");
+    expect(third).toContain('value="099-000-2222"');
+    expect(third).toContain('id="f-channel-counter" name="channel" value="counter" checked');
+  });
+});
+
+describe("follower notifications in the follower's language and the event's status", () => {
+  it("writes to an English-preferring e-mail follower in English, names the status of the change, and sends one message for a template reply", async () => {
+    const report = await file("road-damage", demoPlaces.kitaMachi, { email: "jp-reporter@example.jp" });
+    await db().insert(reportFollowers).values({
+      tenantId: tenant.id,
+      reportId: report.id,
+      email: "visitor@example.com",
+      source: "follow",
+      locale: "en",
+    });
+    // Two changes before the worker runs: each message names the status its own change set.
+    await changeReportStatus({ ...doroCtx(), reportId: report.id, statusKey: "scheduled" });
+    await changeReportStatus({ ...doroCtx(), reportId: report.id, statusKey: "in_progress" });
+    await platform.worker.drain();
+    const mails = await db()
+      .select()
+      .from(notifications)
+      .where(
+        and(
+          eq(notifications.reference, report.reference),
+          eq(notifications.recipient, "visitor@example.com"),
+        ),
+      );
+    expect(mails).toHaveLength(2);
+    expect(mails[0]!.subject).toContain("Update on report");
+    // Delivered after both changes, the first still names the status it set, not the current one.
+    expect(mails.filter((m) => m.body.includes("Repair scheduled"))).toHaveLength(1);
+    expect(mails.filter((m) => m.body.includes("Being fixed"))).toHaveLength(1);
+    const japanese = await db()
+      .select()
+      .from(notifications)
+      .where(
+        and(
+          eq(notifications.reference, report.reference),
+          eq(notifications.recipient, "jp-reporter@example.jp"),
+        ),
+      );
+    expect(japanese.map((m) => m.body.includes("対応予定")).sort()).toEqual([false, true]);
+    // A reply from a template that moves the status: one message to each follower, not two.
+    const [template] = await db()
+      .select()
+      .from(reportReplyTemplates)
+      .where(and(eq(reportReplyTemplates.tenantId, tenant.id), eq(reportReplyTemplates.statusKey, "fixed")));
+    expect(template).toBeDefined();
+    await replyToReport({
+      ...doroCtx(),
+      reportId: report.id,
+      body: template!.bodyEn,
+      templateId: template!.id,
+    });
+    await platform.worker.drain();
+    const after = await db()
+      .select()
+      .from(notifications)
+      .where(
+        and(
+          eq(notifications.reference, report.reference),
+          eq(notifications.recipient, "visitor@example.com"),
+        ),
+      );
+    expect(after).toHaveLength(3);
+    expect(after.filter((m) => m.body.includes(template!.bodyEn) && m.body.includes("Fixed"))).toHaveLength(
+      1,
+    );
   });
 });

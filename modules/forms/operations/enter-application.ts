@@ -3,13 +3,13 @@ import type { Actor } from "../../../core/audit/actor.ts";
 import type { Db } from "../../../core/db/database.ts";
 import { recordChange } from "../../../core/events/record-change.ts";
 import { enqueueJob } from "../../../core/jobs/enqueue-job.ts";
+import { newReferenceNumber } from "../../../core/reference/reference-number.ts";
 import { openApplicationCase } from "../application-case.ts";
 import type { Answers } from "../definition/answers.ts";
 import { FormDefinition } from "../definition/form-definition.ts";
 import { checkPage, feeOf, type PageInput, routeOf } from "../definition/validate-page.ts";
 import { keepVisibleAnswers } from "../definition/visible-answers.ts";
 import { renderReceiptJob } from "../jobs.ts";
-import { newReferenceNumber } from "../../../core/reference/reference-number.ts";
 import { type Application, applications, forms, formVersions } from "../schema.ts";
 
 export type EnterApplicationOptions = {

@@ -6,6 +6,7 @@ import { recordChange } from "../../../core/events/record-change.ts";
 import { enqueueJob } from "../../../core/jobs/enqueue-job.ts";
 import { ensureTemplate } from "../../../core/notifications/save-template.ts";
 import { sendNotification } from "../../../core/notifications/send-notification.ts";
+import { newReferenceNumber } from "../../../core/reference/reference-number.ts";
 import { openApplicationCase, requestApplicationFee } from "../application-case.ts";
 import { localized } from "../definition/display-answer.ts";
 import type { FormDefinition } from "../definition/form-definition.ts";
@@ -13,7 +14,6 @@ import { feeOf, routeOf } from "../definition/validate-page.ts";
 import { keepVisibleAnswers } from "../definition/visible-answers.ts";
 import { type Availability, formAvailability } from "../form-availability.ts";
 import { renderReceiptJob } from "../jobs.ts";
-import { newReferenceNumber } from "../../../core/reference/reference-number.ts";
 import { type Application, applications, forms } from "../schema.ts";
 
 export type SubmitApplicationOptions = {

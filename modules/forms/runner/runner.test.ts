@@ -4,12 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_TENANT_SLUG } from "../../../app/seed-demo.ts";
 import { auditLog } from "../../../core/audit/schema.ts";
 import { notifications } from "../../../core/notifications/schema.ts";
+import { isReferenceNumber } from "../../../core/reference/reference-number.ts";
 import { storedFiles } from "../../../core/storage/schema.ts";
 import { tenants } from "../../../core/tenancy/schema.ts";
 import { eicarTestFile, startClamd, type TestClamd } from "../../../core/testing/clamd.ts";
 import { cookieOf, createTestPlatform, type TestPlatform } from "../../../core/testing/test-platform.ts";
 import type { FormDefinitionInput } from "../definition/form-definition.ts";
-import { isReferenceNumber } from "../../../core/reference/reference-number.ts";
 import { applications, attachments, forms, formVersions } from "../schema.ts";
 import { insertPublishedForm } from "../testing.ts";
 

@@ -17,7 +17,10 @@ export type AssignReportOptions = StaffChangeContext & {
   expectedVersion?: number | null;
   /** The department to route it to; undefined keeps the current one. */
   departmentId?: string;
-  /** The member handling it; null clears the assignee, undefined keeps it (unless the department changes). */
+  /**
+   * The member handling it; null clears the assignee, undefined keeps the current one. When the department
+   * changes, the current assignee is kept only if they belong to the new department, and cleared otherwise.
+   */
   assigneeStaffId?: string | null;
 };
 
@@ -67,12 +70,9 @@ export async function assignLocked(
   if (subtree.size === 0) {
     throw reportProblems.invalid({ ja: "その部署はありません", en: "There is no such department" });
   }
-  let assigneeStaffId =
-    o.assigneeStaffId === undefined
-      ? departmentId === report.departmentId
-        ? report.assigneeStaffId
-        : null
-      : o.assigneeStaffId;
+  let assigneeStaffId = o.assigneeStaffId === undefined ? report.assigneeStaffId : o.assigneeStaffId;
+  // Handing the report over keeps its assignee only when they work in the new department's subtree.
+  const handedOver = departmentId !== report.departmentId && assigneeStaffId === report.assigneeStaffId;
   if (assigneeStaffId) {
     const [member] = UUID.test(assigneeStaffId)
       ? await tx
@@ -87,10 +87,13 @@ export async function assignLocked(
           )
       : [];
     if (!member?.departmentId || !subtree.has(member.departmentId)) {
-      throw reportProblems.invalid({
-        ja: "担当者はその部署の職員から選んでください",
-        en: "Choose an assignee from that department's staff",
-      });
+      if (!handedOver) {
+        throw reportProblems.invalid({
+          ja: "担当者はその部署の職員から選んでください",
+          en: "Choose an assignee from that department's staff",
+        });
+      }
+      assigneeStaffId = null;
     }
   } else {
     assigneeStaffId = null;

@@ -1,5 +1,5 @@
 import { and, asc, eq } from "drizzle-orm";
-import { type Report, reportFollowers, reportStatuses, reports } from "../schema.ts";
+import { type Report, type ReportFollower, reportFollowers, reportStatuses, reports } from "../schema.ts";
 import {
   applyReportChange,
   checkReach,
@@ -92,27 +92,36 @@ export async function mergeReports(o: MergeReportsOptions): Promise<{ duplicate:
     const followers = await tx
       .select()
       .from(reportFollowers)
-      .where(eq(reportFollowers.reportId, duplicate.id));
-    const already = await tx.select().from(reportFollowers).where(eq(reportFollowers.reportId, target.id));
-    const known = new Set(already.map((f) => f.residentId ?? `mail:${f.email}`));
+      .where(and(eq(reportFollowers.tenantId, o.tenantId), eq(reportFollowers.reportId, duplicate.id)));
+    const already = await tx
+      .select()
+      .from(reportFollowers)
+      .where(and(eq(reportFollowers.tenantId, o.tenantId), eq(reportFollowers.reportId, target.id)));
+    // E-mail addresses are compared as the unique index does, case-insensitively.
+    const keyOf = (f: ReportFollower) => f.residentId ?? `mail:${f.email?.toLowerCase()}`;
+    const known = new Set(already.map(keyOf));
     const carried = followers.filter((f) => {
-      const key = f.residentId ?? `mail:${f.email}`;
-      if (known.has(key)) {
+      if (known.has(keyOf(f))) {
         return false;
       }
-      known.add(key);
+      known.add(keyOf(f));
       return true;
     });
     if (carried.length > 0) {
-      await tx.insert(reportFollowers).values(
-        carried.map((f) => ({
-          tenantId: o.tenantId,
-          reportId: target.id,
-          residentId: f.residentId,
-          email: f.residentId ? null : f.email,
-          source: "merge" as const,
-        })),
-      );
+      // A follower added to the target meanwhile (a resident pressing "follow") is not an error.
+      await tx
+        .insert(reportFollowers)
+        .values(
+          carried.map((f) => ({
+            tenantId: o.tenantId,
+            reportId: target.id,
+            residentId: f.residentId,
+            email: f.residentId ? null : f.email,
+            source: "merge" as const,
+            locale: f.locale,
+          })),
+        )
+        .onConflictDoNothing();
     }
     const { report: mergedTarget } = await applyReportChange(tx, o, target, {
       entries: [{ kind: "merged_from", public: true, data: { reference: duplicate.reference } }],
@@ -133,10 +142,20 @@ export async function mergeReports(o: MergeReportsOptions): Promise<{ duplicate:
       action: "reports.report.merge",
       before: { status: duplicate.statusKey },
       after: { status: status.key, into: target.id },
-      event: () => ({
-        name: "reports.report_merged",
-        payload: { reportId: duplicate.id, intoId: target.id },
-      }),
+      // The duplicate's status move is announced for webhooks; followers hear of it once, from the merge.
+      event: ([entry]) => [
+        { name: "reports.report_merged", payload: { reportId: duplicate.id, intoId: target.id } },
+        {
+          name: "reports.report_status_changed",
+          payload: {
+            reportId: duplicate.id,
+            from: duplicate.statusKey,
+            to: status.key,
+            entryId: entry!.id,
+            via: "merge",
+          },
+        },
+      ],
     });
     return { duplicate: closedDuplicate, target: mergedTarget };
   });

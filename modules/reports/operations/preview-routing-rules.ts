@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { and, desc, eq, gte } from "drizzle-orm";
+import { and, count, desc, eq, gte } from "drizzle-orm";
 import type { Db } from "../../../core/db/database.ts";
 import { loadRoutingSetup, type RoutingSetup, routeReport } from "../routing.ts";
 import { type ReportRoutingRule, reportCategories, reports } from "../schema.ts";
@@ -22,11 +22,15 @@ export type RoutingPreview = {
   /** Names the current rules and the change: saving must quote it, so nobody saves a preview gone stale. */
   hash: string;
   examined: number;
+  /** How many reports the preview could have looked at; more than `examined` when capped. */
+  available: number;
   changes: RoutingPreviewRow[];
 };
 
 const PREVIEW_DAYS = 90;
 const PREVIEW_LATEST = 1000;
+/** At most this many reports are re-routed, newest first, so a busy city's preview stays quick. */
+export const PREVIEW_MAX = 5000;
 
 export function routingHash(rules: readonly ReportRoutingRule[], change: RoutingRuleChange): string {
   const current = [...rules]
@@ -59,8 +63,8 @@ export function rulesAfter(
 }
 
 /**
- * Tries a rule change before saving it: re-routes the last 90 days' reports (at least the latest 1,000)
- * under the current and the proposed rules and lists each whose department would differ. Existing reports
+ * Tries a rule change before saving it: re-routes the last 90 days' reports (at least the latest 1,000, at
+ * most the newest 5,000) under the current and the proposed rules and lists each whose department would differ. Existing reports
  * keep their department when the rule is saved; the list shows where such reports would go from now on.
  */
 export async function previewRoutingRules(o: {
@@ -79,21 +83,26 @@ export async function previewRoutingRules(o: {
     lat: reports.lat,
     lng: reports.lng,
   };
-  const [recent, latest, categories] = await Promise.all([
+  const [[inWindow], [all], categories] = await Promise.all([
     o.db
-      .select(columns)
+      .select({ n: count() })
       .from(reports)
-      .where(and(eq(reports.tenantId, o.tenantId), gte(reports.receivedAt, since)))
-      .orderBy(desc(reports.receivedAt)),
-    o.db
-      .select(columns)
-      .from(reports)
-      .where(eq(reports.tenantId, o.tenantId))
-      .orderBy(desc(reports.receivedAt))
-      .limit(PREVIEW_LATEST),
+      .where(and(eq(reports.tenantId, o.tenantId), gte(reports.receivedAt, since))),
+    o.db.select({ n: count() }).from(reports).where(eq(reports.tenantId, o.tenantId)),
     o.db.select().from(reportCategories).where(eq(reportCategories.tenantId, o.tenantId)),
   ]);
-  const examined = recent.length >= latest.length ? recent : latest;
+  const windowed = Number(inWindow?.n ?? 0) >= PREVIEW_LATEST;
+  const available = windowed ? Number(inWindow?.n ?? 0) : Number(all?.n ?? 0);
+  const examined = await o.db
+    .select(columns)
+    .from(reports)
+    .where(
+      windowed
+        ? and(eq(reports.tenantId, o.tenantId), gte(reports.receivedAt, since))
+        : eq(reports.tenantId, o.tenantId),
+    )
+    .orderBy(desc(reports.receivedAt))
+    .limit(windowed ? PREVIEW_MAX : PREVIEW_LATEST);
   const changes: RoutingPreviewRow[] = [];
   for (const report of examined) {
     const category = categories.find((c) => c.id === report.categoryId);
@@ -113,5 +122,5 @@ export async function previewRoutingRules(o: {
       });
     }
   }
-  return { hash: routingHash(setup.rules, o.change), examined: examined.length, changes };
+  return { hash: routingHash(setup.rules, o.change), examined: examined.length, available, changes };
 }

@@ -62,14 +62,32 @@ export async function replyToReport(o: ReplyToReportOptions): Promise<Report> {
       action: "reports.report.reply",
       before: { status: report.statusKey },
       after: { status: status?.key ?? report.statusKey, templateId: o.templateId ?? null },
-      event: ([entry]) => ({
-        name: "reports.report_replied",
-        payload: {
-          reportId: report.id,
-          entryId: entry!.id,
-          ...(status ? { from: report.statusKey, to: status.key } : {}),
+      // The status move is announced too (webhooks listen for it), marked as part of the reply so that
+      // followers get one message carrying both.
+      event: ([reply, moved]) => [
+        {
+          name: "reports.report_replied",
+          payload: {
+            reportId: report.id,
+            entryId: reply!.id,
+            ...(status ? { from: report.statusKey, to: status.key } : {}),
+          },
         },
-      }),
+        ...(status
+          ? [
+              {
+                name: "reports.report_status_changed",
+                payload: {
+                  reportId: report.id,
+                  from: report.statusKey,
+                  to: status.key,
+                  entryId: moved!.id,
+                  via: "reply",
+                },
+              },
+            ]
+          : []),
+      ],
     });
     return updated;
   });

@@ -4,6 +4,7 @@ import type { Db } from "../../../core/db/database.ts";
 import { recordChange } from "../../../core/events/record-change.ts";
 import type { Bilingual } from "../../../core/http/problem.ts";
 import { type ReportReplyTemplate, reportReplyTemplates, reportStatuses } from "../schema.ts";
+import { SORT_ORDER_RANGE, wholeNumber } from "../staff-changes.ts";
 import type { SetupResult } from "./save-report-category.ts";
 
 export type TemplateInput = {
@@ -47,14 +48,17 @@ export async function saveReplyTemplate(o: {
       errors["statusKey"] = { ja: "その状態はありません", en: "There is no such status" };
     }
   }
-  const sortOrder = Number.parseInt(input.sortOrder || "0", 10);
-  if (!Number.isSafeInteger(sortOrder)) {
-    errors["sortOrder"] = { ja: "順番は整数です", en: "Order is a whole number" };
+  const sortOrder = input.sortOrder.trim() === "" ? 0 : wholeNumber(input.sortOrder, ...SORT_ORDER_RANGE);
+  if (sortOrder === null) {
+    errors["sortOrder"] = {
+      ja: "順番は-1000000〜1000000の整数です",
+      en: "Order is a whole number from -1000000 to 1000000",
+    };
   }
   if (Object.keys(errors).length > 0) {
     return { ok: false, errors };
   }
-  const values = { title, bodyJa, bodyEn, statusKey, sortOrder };
+  const values = { title, bodyJa, bodyEn, statusKey, sortOrder: sortOrder! };
   return o.db.transaction(async (tx) => {
     const [saved] = o.id
       ? await tx

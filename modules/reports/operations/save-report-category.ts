@@ -5,8 +5,15 @@ import { recordChange } from "../../../core/events/record-change.ts";
 import type { Bilingual } from "../../../core/http/problem.ts";
 import { departments } from "../../../core/identity/schema.ts";
 import { listPublishedForms } from "../../forms/index.ts";
-import { type PublicLocation, publicLocations, type ReportCategory, reportCategories } from "../schema.ts";
-import { UUID } from "../staff-changes.ts";
+import { publicPlacement } from "../placement.ts";
+import {
+  type PublicLocation,
+  publicLocations,
+  type ReportCategory,
+  reportCategories,
+  reports,
+} from "../schema.ts";
+import { UUID, wholeNumber } from "../staff-changes.ts";
 
 export type CategoryInput = {
   code: string;
@@ -25,17 +32,22 @@ export type CategoryInput = {
 
 export type SetupResult<T> = { ok: true; value: T } | { ok: false; errors: Record<string, Bilingual> };
 
-const CODE = /^[a-z0-9][a-z0-9_-]{0,39}$/;
-
-function whole(value: string, min: number, max: number): number | null {
-  const n = Number(value.trim());
-  return value.trim() !== "" && Number.isInteger(n) && n >= min && n <= max ? n : null;
-}
+/** The same rules as the table's CHECKs, so a bad value is a message, not a failed insert. */
+const CODE = /^[a-z0-9][a-z0-9-]{0,39}$/;
+export const categoryLimits = {
+  slaBusinessDays: [1, 365],
+  coarsenMeters: [50, 2000],
+  duplicateRadiusMeters: [0, 1000],
+  reopenDays: [0, 365],
+} as const;
+const whole = (value: string, name: keyof typeof categoryLimits) =>
+  wholeNumber(value, categoryLimits[name][0], categoryLimits[name][1]);
 
 /**
  * Adds a category (no id) or edits one: its SLA, department, how the public map shows it, the duplicate
  * radius, how long it can be reopened, whether anonymous reports are taken and its extra questions.
- * Existing reports keep their department and deadline.
+ * Existing reports keep their department and deadline, but a change of how the map shows the category moves
+ * their public points (or takes them off the map) in the same transaction.
  */
 export async function saveReportCategory(o: {
   db: Db;
@@ -50,8 +62,8 @@ export async function saveReportCategory(o: {
   const code = input.code.trim();
   if (!CODE.test(code)) {
     errors["code"] = {
-      ja: "コードは半角英小文字・数字・-・_ で40文字以内です",
-      en: "Code: a-z, 0-9, - and _, up to 40",
+      ja: "コードは半角英小文字・数字・- で40文字以内です（先頭は英数字）",
+      en: "Code: a-z, 0-9 and -, up to 40, starting with a letter or digit",
     };
   } else {
     const [taken] = await o.db
@@ -76,7 +88,7 @@ export async function saveReportCategory(o: {
   if (!nameEn) {
     errors["nameEn"] = { ja: "名前（英語）を入力してください", en: "Enter the English name" };
   }
-  const sla = input.slaBusinessDays.trim() === "" ? null : whole(input.slaBusinessDays, 1, 365);
+  const sla = input.slaBusinessDays.trim() === "" ? null : whole(input.slaBusinessDays, "slaBusinessDays");
   if (input.slaBusinessDays.trim() !== "" && sla === null) {
     errors["slaBusinessDays"] = { ja: "期限は1〜365の営業日数です", en: "The SLA is 1 to 365 business days" };
   }
@@ -100,18 +112,18 @@ export async function saveReportCategory(o: {
   if (!publicLocation) {
     errors["publicLocation"] = { ja: "地図での表示を選んでください", en: "Choose how the map shows it" };
   }
-  const coarsenMeters = whole(input.coarsenMeters, 50, 5000);
+  const coarsenMeters = whole(input.coarsenMeters, "coarsenMeters");
   if (coarsenMeters === null) {
-    errors["coarsenMeters"] = { ja: "ぼかす距離は50〜5000mです", en: "Coarsen by 50 to 5000 m" };
+    errors["coarsenMeters"] = { ja: "ぼかす距離は50〜2000mの整数です", en: "Coarsen by 50 to 2000 m" };
   }
-  const duplicateRadiusMeters = whole(input.duplicateRadiusMeters, 0, 2000);
+  const duplicateRadiusMeters = whole(input.duplicateRadiusMeters, "duplicateRadiusMeters");
   if (duplicateRadiusMeters === null) {
     errors["duplicateRadiusMeters"] = {
-      ja: "重複を探す半径は0〜2000mです",
-      en: "Duplicate radius: 0 to 2000 m",
+      ja: "重複を探す半径は0〜1000mの整数です",
+      en: "Duplicate radius: 0 to 1000 m",
     };
   }
-  const reopenDays = whole(input.reopenDays, 0, 365);
+  const reopenDays = whole(input.reopenDays, "reopenDays");
   if (reopenDays === null) {
     errors["reopenDays"] = { ja: "再開できる日数は0〜365です", en: "Reopen days: 0 to 365" };
   }
@@ -155,15 +167,53 @@ export async function saveReportCategory(o: {
           .insert(reportCategories)
           .values({ ...values, tenantId: o.tenantId })
           .returning();
+    const replaced =
+      before &&
+      (before.publicLocation !== values.publicLocation || before.coarsenMeters !== values.coarsenMeters)
+        ? await replaceReports(tx, o.tenantId, saved!)
+        : 0;
     await recordChange(tx, {
       tenantId: o.tenantId,
       actor: o.actor,
       action: before ? "reports.category.update" : "reports.category.create",
       resource: { type: "report_category", id: saved!.id },
       before: before ?? null,
-      after: values,
+      after: before ? { ...values, reportsReplaced: replaced } : values,
       requestId: o.requestId ?? null,
     });
     return { ok: true, value: saved! };
   });
+}
+
+/**
+ * Re-places every report of the category on the public map under its new setting (hidden ones too, so
+ * showing them again later needs no repair); the map-cell trigger follows each moved point. Returns how
+ * many public points changed.
+ */
+async function replaceReports(tx: Db, tenantId: string, category: ReportCategory): Promise<number> {
+  const rows = await tx
+    .select({
+      id: reports.id,
+      lat: reports.lat,
+      lng: reports.lng,
+      hiddenByStaff: reports.hiddenByStaff,
+      publicLat: reports.publicLat,
+      publicLng: reports.publicLng,
+    })
+    .from(reports)
+    .where(and(eq(reports.tenantId, tenantId), eq(reports.categoryId, category.id)))
+    .for("update");
+  let changed = 0;
+  for (const row of rows) {
+    const placed = publicPlacement(category, row, row.hiddenByStaff);
+    if (placed.publicLat === row.publicLat && placed.publicLng === row.publicLng) {
+      continue;
+    }
+    await tx
+      .update(reports)
+      .set(placed)
+      .where(and(eq(reports.tenantId, tenantId), eq(reports.id, row.id)));
+    changed++;
+  }
+  return changed;
 }

@@ -1,4 +1,4 @@
-import { and, count, eq } from "drizzle-orm";
+import { and, count, eq, sql } from "drizzle-orm";
 import type { Actor } from "../../../core/audit/actor.ts";
 import type { Db } from "../../../core/db/database.ts";
 import { recordChange } from "../../../core/events/record-change.ts";
@@ -12,6 +12,7 @@ import {
   type StatusCategory,
   statusCategories,
 } from "../schema.ts";
+import { SORT_ORDER_RANGE, wholeNumber } from "../staff-changes.ts";
 import type { SetupResult } from "./save-report-category.ts";
 
 export type StatusInput = {
@@ -27,7 +28,8 @@ const KEY = /^[a-z][a-z0-9_]{0,39}$/;
 
 /**
  * Adds a status (`isNew`) or renames and re-sorts one. Changing its category or stage also updates the
- * reports in it, so the pins and open/closed counts stay true.
+ * reports in it, so the pins, open/closed counts and closing dates stay true. The initial status stays open
+ * and "received" (a new report is neither closed nor in progress).
  */
 export async function saveReportStatus(o: {
   db: Db;
@@ -63,9 +65,12 @@ export async function saveReportStatus(o: {
   if (!stage) {
     errors["stage"] = { ja: "段階を選んでください", en: "Choose the stage" };
   }
-  const sortOrder = Number.parseInt(input.sortOrder || "0", 10);
-  if (!Number.isSafeInteger(sortOrder)) {
-    errors["sortOrder"] = { ja: "順番は整数です", en: "Order is a whole number" };
+  const sortOrder = input.sortOrder.trim() === "" ? 0 : wholeNumber(input.sortOrder, ...SORT_ORDER_RANGE);
+  if (sortOrder === null) {
+    errors["sortOrder"] = {
+      ja: "順番は-1000000〜1000000の整数です",
+      en: "Order is a whole number from -1000000 to 1000000",
+    };
   }
   if (Object.keys(errors).length > 0) {
     return { ok: false, errors };
@@ -85,7 +90,23 @@ export async function saveReportStatus(o: {
         },
       };
     }
-    const values = { labelJa, labelEn, category: category!, stage: stage!, sortOrder };
+    const values = { labelJa, labelEn, category: category!, stage: stage!, sortOrder: sortOrder! };
+    if (before?.isInitial && (values.category !== "open" || values.stage !== "received")) {
+      const refused: Record<string, Bilingual> = {};
+      if (values.category !== "open") {
+        refused["category"] = {
+          ja: "受付時の状態の区分は「未完了（open）」のままにしてください",
+          en: "The initial status must stay open",
+        };
+      }
+      if (values.stage !== "received") {
+        refused["stage"] = {
+          ja: "受付時の状態の段階は「未対応」のままにしてください",
+          en: "The initial status must stay at the received stage",
+        };
+      }
+      return { ok: false, errors: refused };
+    }
     if (before) {
       await tx
         .update(reportStatuses)
@@ -94,7 +115,11 @@ export async function saveReportStatus(o: {
       if (before.category !== values.category || before.stage !== values.stage) {
         await tx
           .update(reports)
-          .set({ stage: values.stage, statusCategory: values.category })
+          .set({
+            stage: values.stage,
+            statusCategory: values.category,
+            closedAt: values.category === "open" ? null : sql`coalesce(${reports.closedAt}, now())`,
+          })
           .where(and(eq(reports.tenantId, o.tenantId), eq(reports.statusKey, key)));
       }
     } else {

@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Actor } from "../../../core/audit/actor.ts";
 import type { Db } from "../../../core/db/database.ts";
 import { recordChange } from "../../../core/events/record-change.ts";
@@ -26,7 +26,10 @@ const previewGoneStale = () =>
     en: "The routing rules changed after your preview. Preview again before saving",
   });
 
-/** Checks a proposed rule names this city's category, area and department. */
+/**
+ * Checks a proposed rule names this city's category, area and department, and that no rule for the same
+ * category × area exists already (one rule per pair: to change its department, remove it first).
+ */
 export async function checkRuleChange(db: Db, tenantId: string, change: RoutingRuleChange): Promise<void> {
   const bad = (ja: string, en: string) => reportProblems.invalid({ ja, en });
   if (change.kind === "remove") {
@@ -79,6 +82,24 @@ export async function checkRuleChange(db: Db, tenantId: string, change: RoutingR
     )
   ) {
     throw bad("担当部署を選んでください", "Choose a department");
+  }
+  const [same] = await db
+    .select({ id: reportRoutingRules.id })
+    .from(reportRoutingRules)
+    .where(
+      and(
+        eq(reportRoutingRules.tenantId, tenantId),
+        change.categoryId
+          ? eq(reportRoutingRules.categoryId, change.categoryId)
+          : isNull(reportRoutingRules.categoryId),
+        change.areaId ? eq(reportRoutingRules.areaId, change.areaId) : isNull(reportRoutingRules.areaId),
+      ),
+    );
+  if (same) {
+    throw bad(
+      "この種類と区域の組み合わせのルールはすでにあります。担当部署を変えるには、先にそのルールを削除してください",
+      "A rule for this category and area already exists. To change its department, remove that rule first",
+    );
   }
 }
 
