@@ -154,7 +154,9 @@ describe("submitReport", () => {
       contact: { name: "あ".repeat(101), phone: "0994\u0001" },
     });
     expect(result.ok).toBe(false);
-    if (result.ok) return;
+    if (result.ok) {
+      return;
+    }
     expect(result.problems.map((p) => p.field).sort()).toEqual([
       "contact",
       "contact",

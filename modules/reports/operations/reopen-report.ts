@@ -3,6 +3,7 @@ import type { Actor } from "../../../core/audit/actor.ts";
 import { dueAtFor, tenantCalendar } from "../../../core/cases/sla.ts";
 import type { Db } from "../../../core/db/database.ts";
 import { recordChange } from "../../../core/events/record-change.ts";
+import { hasUnwritableCharacters } from "../../../core/http/unwritable-text.ts";
 import { reportCategories, reportEntries, reportFollowers, reportStatuses, reports } from "../schema.ts";
 
 type Bilingual = { ja: string; en: string };
@@ -12,15 +13,10 @@ export const MAX_REOPEN_REASON_LENGTH = 2000;
 export const MAX_REOPENS = 3;
 const DAY_MS = 86_400_000;
 
-// Control characters (tab and newlines aside) and non-characters: PostgreSQL cannot store NUL, Open311's
-// XML cannot carry the rest, and no keyboard types them.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is refused
-const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
-
 /** Why a reason cannot be accepted, or null when it can. */
 export function reopenReasonProblem(reason: string): Bilingual | null {
   const text = reason.normalize("NFC").trim();
-  if (FORBIDDEN.test(text) || !text.isWellFormed()) {
+  if (hasUnwritableCharacters(text)) {
     return {
       ja: "直っていない理由に使えない文字が含まれています",
       en: "The reason contains characters that cannot be used",

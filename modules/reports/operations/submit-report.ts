@@ -4,6 +4,7 @@ import type { Actor } from "../../../core/audit/actor.ts";
 import { dueAtFor, tenantCalendar } from "../../../core/cases/sla.ts";
 import { recordChange } from "../../../core/events/record-change.ts";
 import { containsPoint, isLatLng, type LatLng, nearestInside, round6 } from "../../../core/geo/geo.ts";
+import { hasUnwritableCharacters } from "../../../core/http/unwritable-text.ts";
 import { newReferenceNumber } from "../../../core/reference/reference-number.ts";
 import type { Services } from "../../../core/services.ts";
 import { checkUpload } from "../../../core/storage/check-upload.ts";
@@ -69,13 +70,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** Longest accepted contact and address fields: a name, an address line, an e-mail address, a phone number. */
 const LIMITS = { name: 100, email: 254, phone: 30, address: 200 } as const;
 
-// Control characters (tab and newlines aside) and non-characters cannot be stored by PostgreSQL (NUL) or
-// written into Open311's XML; no keyboard types them.
-const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
-
-function unwritable(text: string | null | undefined): boolean {
-  return text != null && (FORBIDDEN.test(text) || !text.isWellFormed());
-}
+const unwritable = hasUnwritableCharacters;
 
 const unwritableMessage = (what: Bilingual): Bilingual => ({
   ja: `${what.ja}に使えない文字が含まれています`,
