@@ -121,7 +121,7 @@ describe("通報 (resident)", () => {
     const centre = page.getByRole("button", { name: "この地図の中心を選ぶ" });
     await centre.focus();
     await page.keyboard.press("Enter");
-    await page.waitForURL(/lat=/);
+    await page.waitForURL(/[?&]lat=/);
     const picked = new URL(page.url()).searchParams;
     // Panned east a little: the same latitude, a longitude a little further east, all valid.
     expect(Number(picked.get("lat"))).toBeCloseTo(demoPlaces.minatoMachi.lat, 4);
@@ -134,7 +134,7 @@ describe("通報 (resident)", () => {
     await expect.poll(() => map.count()).toBe(1);
     const box = (await map.boundingBox())!;
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-    await page.waitForURL(/lat=/);
+    await page.waitForURL(/[?&]lat=/);
     const hint = page.locator("section.nearby");
     await expect.poll(() => hint.getByRole("heading").textContent()).toContain("すでに通報されています");
     const [seeded] = await db()
@@ -197,7 +197,7 @@ describe("通報 (resident)", () => {
       `${site}/reports/new/streetlight?clat=${demoPlaces.higashiMachi.lat}&clng=${demoPlaces.higashiMachi.lng}`,
     );
     await page.locator('input[name="tile_0_0"]').click({ position: { x: 50, y: 50 } });
-    await page.waitForURL(/lat=/);
+    await page.waitForURL(/[?&]lat=/);
     expect(await page.locator(".tile-grid svg").count()).toBe(1);
     await page.getByLabel("どんな状態ですか").fill("街灯が点きません");
     await page.getByRole("button", { name: "通報する" }).click();
@@ -213,7 +213,7 @@ describe("通報 (resident)", () => {
     expect(await page.locator(".leaflet-container").count()).toBe(0);
     await expectPhonePage(page, { scriptFree: false });
     await page.locator('input[name="tile_1_-1"]').click({ position: { x: 25, y: 75 } });
-    await page.waitForURL(/lat=/);
+    await page.waitForURL(/[?&]lat=/);
     const chosen = new URL(page.url()).searchParams;
     // The north-east tile of the grid, a quarter across and three quarters down.
     const tile = tileOf(view.center, 16);
