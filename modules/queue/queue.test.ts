@@ -7,6 +7,7 @@ import { hashPassword } from "../../core/identity/passwords.ts";
 import { staffAccounts } from "../../core/identity/schema.ts";
 import { notifications } from "../../core/notifications/schema.ts";
 import { type Tenant, tenants } from "../../core/tenancy/schema.ts";
+import { addSecondCity } from "../../core/testing/second-city.ts";
 import {
   createTestPlatform,
   type ResidentTestSession,
@@ -133,17 +134,11 @@ beforeAll(async () => {
   // Client addresses come from X-Forwarded-For, so tests can be several visitors.
   platform = await createTestPlatform({ config: { trustProxy: "true" } });
   [tenant] = (await db().select().from(tenants).where(eq(tenants.slug, "tenohira"))) as [Tenant];
-  // A second city on the same install, added before the first request so the tenant cache knows it.
-  [otherTenant] = (await db()
-    .insert(tenants)
-    .values({
-      municipalityCode: "990043",
-      slug: "queue-other",
-      nameJa: "よその市",
-      nameEn: "Other",
-      hosts: ["other.localhost"],
-    })
-    .returning()) as [Tenant];
+  otherTenant = await addSecondCity(db(), {
+    municipalityCode: "990043",
+    slug: "queue-other",
+    hosts: ["other.localhost"],
+  });
   await db()
     .insert(staffAccounts)
     .values({

@@ -2,11 +2,13 @@ import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "../../core/db/database.ts";
 import { type Tenant, tenants } from "../../core/tenancy/schema.ts";
+import { addSecondCity } from "../../core/testing/second-city.ts";
 import { createTestPlatform, type TestPlatform } from "../../core/testing/test-platform.ts";
 import type { ClusterFeature, MapFeatures, PinFeature } from "./operations/find-map-features.ts";
 import { publicPlacement } from "./placement.ts";
 import { type ReportCategory, reportCategories, reportStatuses, reports } from "./schema.ts";
 import { demoPlaces } from "./seeds.ts";
+import { addReportBasics } from "./testing.ts";
 
 let platform: TestPlatform;
 let tenant: Tenant;
@@ -74,28 +76,12 @@ beforeAll(async () => {
   platform = await createTestPlatform();
   [tenant] = (await db().select().from(tenants).where(eq(tenants.slug, "tenohira"))) as [Tenant];
   // A second city on the same install, added before the first request so the tenant cache knows it.
-  [otherTenant] = (await db()
-    .insert(tenants)
-    .values({
-      municipalityCode: "990044",
-      slug: "map-other",
-      nameJa: "よその市",
-      nameEn: "Other",
-      hosts: ["other.localhost"],
-    })
-    .returning()) as [Tenant];
-  await db().insert(reportStatuses).values({
-    tenantId: otherTenant.id,
-    key: "received",
-    labelJa: "受付",
-    labelEn: "Received",
-    category: "open",
-    stage: "received",
-    isInitial: true,
+  otherTenant = await addSecondCity(db(), {
+    slug: "map-other",
+    municipalityCode: "990044",
+    hosts: ["other.localhost"],
   });
-  await db()
-    .insert(reportCategories)
-    .values({ tenantId: otherTenant.id, code: "streetlight", nameJa: "街灯", nameEn: "Lights" });
+  await addReportBasics(db(), otherTenant.id, { code: "streetlight", nameJa: "街灯", nameEn: "Lights" });
 }, 120_000);
 
 afterAll(() => platform?.close());

@@ -10,7 +10,6 @@ import { errorSummary } from "../../core/http/forms.ts";
 import { csrfField, renderPage } from "../../core/http/layout.ts";
 import { problems } from "../../core/http/problem.ts";
 import type { Resident } from "../../core/identity/schema.ts";
-import { storedFiles } from "../../core/storage/schema.ts";
 import { mapAssetRoutes } from "./map-assets.ts";
 import { offlineTileRoutes } from "./offline-tiles.ts";
 import { followReport } from "./operations/follow-report.ts";
@@ -24,6 +23,7 @@ import {
 } from "./operations/reopen-report.ts";
 import { unfollowReport } from "./operations/unfollow-report.ts";
 import { followForm, mapScripts, overRateLimit, signInToReport, stageBadge } from "./public-view.ts";
+import { findReportPhoto, selectReportsWithStatus } from "./report-rows.ts";
 import { MAX_ZOOM, MIN_ZOOM, tileGrid } from "./resident-map.ts";
 import { loadRoutingSetup } from "./routing.ts";
 import {
@@ -43,15 +43,9 @@ const FOLLOW_LIMIT = { limit: 60, windowSeconds: 10 * 60 };
 const REOPEN_LIMIT = { limit: 10, windowSeconds: 60 * 60 };
 
 async function reportOr404(c: Context<AppEnv>, reference: string) {
-  const [row] = await c.var.services.database.db
-    .select({ report: reports, category: reportCategories, status: reportStatuses })
-    .from(reports)
-    .innerJoin(reportCategories, eq(reportCategories.id, reports.categoryId))
-    .innerJoin(
-      reportStatuses,
-      and(eq(reportStatuses.tenantId, reports.tenantId), eq(reportStatuses.key, reports.statusKey)),
-    )
-    .where(and(eq(reports.tenantId, c.var.tenant.id), eq(reports.reference, reference)));
+  const [row] = await selectReportsWithStatus(c.var.services.database.db).where(
+    and(eq(reports.tenantId, c.var.tenant.id), eq(reports.reference, reference)),
+  );
   const isReporter = Boolean(row && c.var.resident && row.report.residentId === c.var.resident.id);
   // A report staff hid is gone for everyone but its reporter.
   if (!row || (row.report.hiddenByStaff && !isReporter)) {
@@ -70,6 +64,21 @@ function residentOrSignIn(c: Context<AppEnv>, reference: string): Resident {
     throw new HTTPException(303, { res: c.redirect(signInToReport(reference), 303) });
   }
   return resident;
+}
+
+/** The report a signed-in resident follows, unfollows or reopens, and what each of those operations is given. */
+async function residentActingOn(c: Context<AppEnv>, reference: string) {
+  const { report } = await reportOr404(c, reference);
+  const resident = residentOrSignIn(c, report.reference);
+  const residentChange = {
+    db: c.var.services.database.db,
+    tenantId: c.var.tenant.id,
+    reportId: report.id,
+    residentId: resident.id,
+    actor: c.var.actor,
+    requestId: c.var.requestId,
+  };
+  return { report, resident, residentChange };
 }
 
 function when(c: Context<AppEnv>, date: Date) {
@@ -276,14 +285,7 @@ async function listPage(c: Context<AppEnv>) {
     .where(and(...conditions));
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const page = Math.min(pages, Math.max(1, Math.floor(Number(c.req.query("page")) || 1)));
-  const rows = await db
-    .select({ report: reports, category: reportCategories, status: reportStatuses })
-    .from(reports)
-    .innerJoin(reportCategories, eq(reportCategories.id, reports.categoryId))
-    .innerJoin(
-      reportStatuses,
-      and(eq(reportStatuses.tenantId, reports.tenantId), eq(reportStatuses.key, reports.statusKey)),
-    )
+  const rows = await selectReportsWithStatus(db)
     .where(and(...conditions))
     .orderBy(desc(reports.receivedAt), desc(reports.id))
     .limit(PAGE_SIZE)
@@ -343,39 +345,21 @@ export const reportPublicPages = new Hono<AppEnv>()
   .get("/reports", listPage)
   .get(`/reports/:reference${REF}`, (c) => reportPage(c, c.req.param("reference")))
   .post(`/reports/:reference${REF}/follow`, async (c) => {
-    const { report } = await reportOr404(c, c.req.param("reference"));
-    const resident = residentOrSignIn(c, report.reference);
+    const { resident, residentChange } = await residentActingOn(c, c.req.param("reference"));
     const limited = await overRateLimit(c, { key: `follow:${resident.id}`, ...FOLLOW_LIMIT });
     if (limited) {
       return limited;
     }
-    const followed = await followReport({
-      db: c.var.services.database.db,
-      tenantId: c.var.tenant.id,
-      reportId: report.id,
-      residentId: resident.id,
-      locale: c.var.lang,
-      actor: c.var.actor,
-      requestId: c.var.requestId,
-    });
+    const followed = await followReport({ ...residentChange, locale: c.var.lang });
     return c.redirect(`/reports/${followed.reference}?followed=1`, 303);
   })
   .post(`/reports/:reference${REF}/unfollow`, async (c) => {
-    const { report } = await reportOr404(c, c.req.param("reference"));
-    const resident = residentOrSignIn(c, report.reference);
-    await unfollowReport({
-      db: c.var.services.database.db,
-      tenantId: c.var.tenant.id,
-      reportId: report.id,
-      residentId: resident.id,
-      actor: c.var.actor,
-      requestId: c.var.requestId,
-    });
+    const { report, residentChange } = await residentActingOn(c, c.req.param("reference"));
+    await unfollowReport(residentChange);
     return c.redirect(`/reports/${report.reference}`, 303);
   })
   .post(`/reports/:reference${REF}/reopen`, async (c) => {
-    const { report } = await reportOr404(c, c.req.param("reference"));
-    const resident = residentOrSignIn(c, report.reference);
+    const { report, resident, residentChange } = await residentActingOn(c, c.req.param("reference"));
     const form = await c.req.parseBody();
     const reason = typeof form["reason"] === "string" ? form["reason"] : "";
     const problem = reopenReasonProblem(reason);
@@ -386,15 +370,7 @@ export const reportPublicPages = new Hono<AppEnv>()
     if (limited) {
       return limited;
     }
-    const result = await reopenReport({
-      db: c.var.services.database.db,
-      tenantId: c.var.tenant.id,
-      reportId: report.id,
-      residentId: resident.id,
-      reason,
-      actor: c.var.actor,
-      requestId: c.var.requestId,
-    });
+    const result = await reopenReport({ ...residentChange, reason });
     if (!result.ok) {
       return reportPage(c, report.reference, { notice: result.message[c.var.lang], status: result.status });
     }
@@ -406,17 +382,7 @@ export const reportPublicPages = new Hono<AppEnv>()
     const visible = (photo: { public: boolean }) =>
       isReporter || (photo.public && category.publicLocation !== "hidden");
     const db = c.var.services.database.db;
-    const [row] = await db
-      .select({ photo: reportPhotos, file: storedFiles })
-      .from(reportPhotos)
-      .innerJoin(storedFiles, eq(storedFiles.id, reportPhotos.fileId))
-      .where(
-        and(
-          eq(reportPhotos.tenantId, c.var.tenant.id),
-          eq(reportPhotos.reportId, report.id),
-          eq(reportPhotos.position, Number(c.req.param("n"))),
-        ),
-      );
+    const row = await findReportPhoto(db, report, Number(c.req.param("n")));
     if (!row || !visible(row.photo)) {
       throw problems.notFound();
     }

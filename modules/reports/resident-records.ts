@@ -1,6 +1,7 @@
 import { and, desc, eq } from "drizzle-orm";
 import type { ResidentRecord, ResidentRecordsQuery } from "../../core/module.ts";
-import { reportCategories, reportStatuses, reports } from "./schema.ts";
+import { selectReportsWithStatus } from "./report-rows.ts";
+import { reports } from "./schema.ts";
 
 /** The resident's own reports on My page, with the city's public status label. */
 export async function reportResidentRecords({
@@ -8,14 +9,7 @@ export async function reportResidentRecords({
   tenantId,
   residentId,
 }: ResidentRecordsQuery): Promise<ResidentRecord[]> {
-  const rows = await db
-    .select({ report: reports, category: reportCategories, status: reportStatuses })
-    .from(reports)
-    .innerJoin(reportCategories, eq(reportCategories.id, reports.categoryId))
-    .innerJoin(
-      reportStatuses,
-      and(eq(reportStatuses.tenantId, reports.tenantId), eq(reportStatuses.key, reports.statusKey)),
-    )
+  const rows = await selectReportsWithStatus(db)
     .where(and(eq(reports.tenantId, tenantId), eq(reports.residentId, residentId)))
     .orderBy(desc(reports.updatedAt));
   return rows.map(({ report, category, status }) => ({

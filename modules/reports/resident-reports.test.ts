@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { distanceMeters, round6, tileCorner, tileOf } from "../../core/geo/geo.ts";
-import { tenants } from "../../core/tenancy/schema.ts";
+import { addSecondCity } from "../../core/testing/second-city.ts";
 import {
   createTestPlatform,
   type ResidentTestSession,
@@ -57,15 +57,11 @@ beforeAll(async () => {
     config: { mapTileUrl: "/map/tiles/{z}/{x}/{y}.png", trustProxy: "true" },
   });
   // A second city on the same install, added before the first request so the tenant cache knows it.
-  await db()
-    .insert(tenants)
-    .values({
-      municipalityCode: "990071",
-      slug: "reports-other",
-      nameJa: "よその市",
-      nameEn: "Other",
-      hosts: ["reports-other.localhost"],
-    });
+  await addSecondCity(db(), {
+    slug: "reports-other",
+    municipalityCode: "990071",
+    hosts: ["reports-other.localhost"],
+  });
   taro = await platform.signInResident("taro@example.jp");
 }, 120_000);
 afterAll(() => platform?.close());

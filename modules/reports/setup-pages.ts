@@ -27,6 +27,7 @@ import {
   pick,
   problemNotice,
   say,
+  staffActing,
   stageLabels,
 } from "./staff-kit.ts";
 
@@ -35,12 +36,7 @@ const BASE = "/staff/reports/setup";
 
 async function setupContext(c: Context<AppEnv>) {
   const staff = await authorizeStaff(c, MANAGE);
-  return {
-    db: c.var.services.database.db,
-    tenantId: c.var.tenant.id,
-    actor: { type: "staff" as const, id: staff.id },
-    requestId: c.var.requestId,
-  };
+  return staffActing(c, staff.id);
 }
 
 const text = (

@@ -27,9 +27,6 @@ export type StaffChangeContext = {
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** The range of a list position typed in the setup pages. */
-export const SORT_ORDER_RANGE = [-1_000_000, 1_000_000] as const;
-
 /**
  * A whole number typed into a form, within [min, max]; null for anything else. Digits only (full-width ones
  * are folded), so "12abc", "1e3" or "3.0" are refused rather than read as a number.
@@ -219,6 +216,24 @@ export async function runReportChange<T>(ctx: StaffChangeContext, work: (tx: Db)
     }
     throw error;
   }
+}
+
+/** A change of one report, shown on a page drawn at `expectedVersion` (when given). */
+export type OneReportChange = StaffChangeContext & {
+  reportId: string;
+  expectedVersion?: number | null;
+};
+
+/** Runs a change of one report, locked and checked for reach and staleness first. */
+export async function changeOneReport<T>(
+  o: OneReportChange,
+  work: (tx: Db, report: Report) => Promise<T>,
+): Promise<T> {
+  return runReportChange(o, async (tx) => {
+    const report = await lockReport(tx, o.tenantId, o.reportId);
+    checkReach(o, report, o.expectedVersion);
+    return work(tx, report);
+  });
 }
 
 /** Text typed by staff: normalised, trimmed, and refused when empty or too long. */

@@ -26,6 +26,16 @@ export const named = (c: Context<AppEnv>, row: { nameJa: string; nameEn: string 
 export const labelled = (c: Context<AppEnv>, row: { labelJa: string; labelEn: string } | null | undefined) =>
   row ? (c.var.lang === "ja" ? row.labelJa : row.labelEn) : "—";
 
+/** Who acts, in which city: what every operation run from a staff page is given. */
+export function staffActing(c: Context<AppEnv>, staffId: string) {
+  return {
+    db: c.var.services.database.db,
+    tenantId: c.var.tenant.id,
+    actor: { type: "staff" as const, id: staffId },
+    requestId: c.var.requestId,
+  };
+}
+
 /** Runs a form's operation; a ProblemError comes back to be shown on the re-drawn page. */
 export async function orProblem<T>(work: () => Promise<T>): Promise<T | ProblemError> {
   try {

@@ -14,7 +14,6 @@ import {
   clientIp,
 } from "../../core/http/middleware.ts";
 import { ProblemError, problems } from "../../core/http/problem.ts";
-import { storedFiles } from "../../core/storage/schema.ts";
 import {
   type Answers,
   describeFormAnswers,
@@ -32,6 +31,7 @@ import { hideReport } from "./operations/hide-report.ts";
 import { mergeReports } from "./operations/merge-reports.ts";
 import { replyToReport } from "./operations/reply-to-report.ts";
 import { type ReportProblem, submitReport } from "./operations/submit-report.ts";
+import { findReportPhoto } from "./report-rows.ts";
 import {
   type Report,
   type ReportCategory,
@@ -55,6 +55,7 @@ import {
   pick,
   problemNotice,
   say,
+  staffActing,
   stageLabels,
   tokyoTime,
 } from "./staff-kit.ts";
@@ -66,13 +67,7 @@ const EXPORT = "reports.report.export";
 /** The member's context for a change: their reach for "handle", so the operation checks each report. */
 async function changeContext(c: Context<AppEnv>): Promise<StaffChangeContext> {
   const { staff, scope } = await authorizeStaffScope(c, HANDLE);
-  return {
-    db: c.var.services.database.db,
-    tenantId: c.var.tenant.id,
-    actor: { type: "staff", id: staff.id },
-    scope,
-    requestId: c.var.requestId,
-  };
+  return { ...staffActing(c, staff.id), scope };
 }
 
 /** A report of this city the member may perform `verb` on: 404 for unknown or another city's, 403 audited. */
@@ -657,13 +652,10 @@ export const reportStaffPages = new Hono<AppEnv>()
     const { staff, scope } = await authorizeStaffScope(c, EXPORT);
     const encoding = c.req.query("encoding") === "cp932" ? "cp932" : "utf-8";
     const result = await exportReports({
-      db: c.var.services.database.db,
-      tenantId: c.var.tenant.id,
-      actor: { type: "staff", id: staff.id },
+      ...staffActing(c, staff.id),
       scope,
       filters: parseReportFilters((name) => c.req.query(name)),
       encoding,
-      requestId: c.var.requestId,
     });
     if (!result.ok) {
       throw problems.invalidRequest(
@@ -832,19 +824,9 @@ export const reportStaffPages = new Hono<AppEnv>()
   .get(`/staff/reports/:id${ID}/photos/:n{[1-9]}`, async (c) => {
     const report = await reportFor(c, READ);
     const db = c.var.services.database.db;
-    const [photo] = await db
-      .select({ key: storedFiles.storageKey, type: storedFiles.contentType })
-      .from(reportPhotos)
-      .innerJoin(storedFiles, eq(storedFiles.id, reportPhotos.fileId))
-      .where(
-        and(
-          eq(reportPhotos.tenantId, c.var.tenant.id),
-          eq(reportPhotos.reportId, report.id),
-          eq(reportPhotos.position, Number(c.req.param("n"))),
-        ),
-      );
-    const bytes = photo ? await c.var.services.storage.get(photo.key) : null;
-    if (!photo || !bytes) {
+    const found = await findReportPhoto(db, report, Number(c.req.param("n")));
+    const bytes = found ? await c.var.services.storage.get(found.file.storageKey) : null;
+    if (!found || !bytes) {
       throw problems.notFound();
     }
     await recordAudit(db, {
@@ -857,7 +839,7 @@ export const reportStaffPages = new Hono<AppEnv>()
       ip: clientIp(c),
     });
     return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
-      "content-type": photo.type,
+      "content-type": found.file.contentType,
       "cache-control": "private, no-store",
     });
   })

@@ -10,6 +10,7 @@ import { hashPassword } from "../../core/identity/passwords.ts";
 import { departments, staffAccounts } from "../../core/identity/schema.ts";
 import { notifications } from "../../core/notifications/schema.ts";
 import { type Tenant, tenants } from "../../core/tenancy/schema.ts";
+import { addSecondCity } from "../../core/testing/second-city.ts";
 import { createTestPlatform, type TestPlatform } from "../../core/testing/test-platform.ts";
 import { addReportNote } from "./operations/add-report-note.ts";
 import { assignReport } from "./operations/assign-report.ts";
@@ -31,11 +32,11 @@ import {
   reportMapCells,
   reportReplyTemplates,
   reportRoutingRules,
-  reportStatuses,
   reports,
 } from "./schema.ts";
 import { demoPlaces } from "./seeds.ts";
 import type { StaffChangeContext } from "./staff-changes.ts";
+import { addReportBasics } from "./testing.ts";
 
 let platform: TestPlatform;
 let tenant: Tenant;
@@ -139,6 +140,18 @@ function post(path: string, headers: Record<string, string>, fields: Record<stri
   return platform.request(`http://localhost${path}`, { method: "POST", headers, body });
 }
 
+/** Posts a form that must be refused with `status`; returns the page drawn again, to check what it says. */
+async function refusedPage(
+  status: number,
+  path: string,
+  headers: Record<string, string>,
+  fields: Record<string, string | string[]>,
+): Promise<string> {
+  const response = await post(path, headers, fields);
+  expect(response.status).toBe(status);
+  return response.text();
+}
+
 beforeAll(async () => {
   platform = await createTestPlatform();
   [tenant] = (await db().select().from(tenants).where(eq(tenants.slug, "tenohira"))) as [Tenant];
@@ -149,16 +162,11 @@ beforeAll(async () => {
     staffId[row.email] = row.id;
   }
   // A second city on the same install, added before the first request so the tenant cache knows it.
-  [otherTenant] = (await db()
-    .insert(tenants)
-    .values({
-      municipalityCode: "990044",
-      slug: "reports-other",
-      nameJa: "よその市",
-      nameEn: "Other",
-      hosts: ["other.localhost"],
-    })
-    .returning()) as [Tenant];
+  otherTenant = await addSecondCity(db(), {
+    slug: "reports-other",
+    municipalityCode: "990044",
+    hosts: ["other.localhost"],
+  });
   await db()
     .insert(staffAccounts)
     .values({
@@ -168,18 +176,7 @@ beforeAll(async () => {
       role: "system_admin",
       passwordHash: await hashPassword(DEMO_PASSWORD),
     });
-  await db().insert(reportStatuses).values({
-    tenantId: otherTenant.id,
-    key: "received",
-    labelJa: "受付",
-    labelEn: "Received",
-    category: "open",
-    stage: "received",
-    isInitial: true,
-  });
-  await db()
-    .insert(reportCategories)
-    .values({ tenantId: otherTenant.id, code: "other-road", nameJa: "道路", nameEn: "Roads" });
+  await addReportBasics(db(), otherTenant.id, { code: "other-road", nameJa: "道路", nameEn: "Roads" });
   doro = await platform.signInStaff("doro@tenohira.localhost");
   kankyo = await platform.signInStaff("kankyo@tenohira.localhost");
   admin = await platform.signInStaff("admin@tenohira.localhost");
@@ -503,12 +500,11 @@ describe("routing preview", () => {
     const text = await page.text();
     const hash = /name="hash" value="([0-9a-f]+)"/.exec(text)![1]!;
     expect(text).toContain("担当部署が変わるのは");
-    const refused = await post("/staff/reports/setup/rules", admin, {
+    const refused = await refusedPage(409, "/staff/reports/setup/rules", admin, {
       ...Object.fromEntries(query),
       hash: "0".repeat(32),
     });
-    expect(refused.status).toBe(409);
-    expect(await refused.text()).toContain("もう一度確認");
+    expect(refused).toContain("もう一度確認");
     const saved = await post("/staff/reports/setup/rules", admin, { ...Object.fromEntries(query), hash });
     expect(saved.status).toBe(303);
     expect(
@@ -567,21 +563,19 @@ describe("setup", () => {
       .where(and(eq(reportAreas.tenantId, tenant.id), eq(reportAreas.code, "test-park")));
     expect(area).toMatchObject({ minLat: 31.4, maxLat: 31.41, minLng: 130.8, maxLng: 130.81 });
     expect(area!.areaM2).toBeGreaterThan(100_000);
-    const bad = await post("/staff/reports/setup/areas?lang=en", admin, {
+    const bad = await refusedPage(422, "/staff/reports/setup/areas?lang=en", admin, {
       code: "bad",
       nameJa: "x",
       nameEn: "x",
       kind: "polygon",
       geojson: '{"type":"Polygon","coordinates":[[[1,2],[3,4],[5,6],[1,2]]]}',
     });
-    expect(bad.status).toBe(422);
-    expect(await bad.text()).toContain("outside Japan");
+    expect(bad).toContain("outside Japan");
   });
 
   it("refuses removing a status in use, and removes an unused one", async () => {
-    const inUse = await post("/staff/reports/setup/statuses/received/remove", admin, {});
-    expect(inUse.status).toBe(422);
-    expect(await inUse.text()).toContain("使われているため削除できません");
+    const inUse = await refusedPage(422, "/staff/reports/setup/statuses/received/remove", admin, {});
+    expect(inUse).toContain("使われているため削除できません");
     expect(
       (
         await post("/staff/reports/setup/statuses", admin, {
@@ -624,12 +618,11 @@ describe("setup", () => {
       .from(reportReplyTemplates)
       .where(eq(reportReplyTemplates.title, "部品待ち"));
     expect(saved).toMatchObject({ tenantId: tenant.id, statusKey: "scheduled" });
-    const bad = await post(`/staff/reports/setup/templates/${saved!.id}`, admin, {
+    const bad = await refusedPage(422, `/staff/reports/setup/templates/${saved!.id}`, admin, {
       ...fields,
       statusKey: "nope",
     });
-    expect(bad.status).toBe(422);
-    expect(await bad.text()).toContain("その状態はありません");
+    expect(bad).toContain("その状態はありません");
   });
 
   it("edits a category's SLA and refuses an unknown form", async () => {
@@ -655,12 +648,11 @@ describe("setup", () => {
     expect(
       (await db().select().from(reportCategories).where(eq(reportCategories.id, cat!.id)))[0],
     ).toMatchObject({ slaBusinessDays: 7, duplicateRadiusMeters: 80 });
-    const bad = await post(`/staff/reports/setup/categories/${cat!.id}`, admin, {
+    const bad = await refusedPage(422, `/staff/reports/setup/categories/${cat!.id}`, admin, {
       ...fields,
       formSlug: "no-such-form",
     });
-    expect(bad.status).toBe(422);
-    expect(await bad.text()).toContain("公開中のフォームから選んでください");
+    expect(bad).toContain("公開中のフォームから選んでください");
   });
 });
 
@@ -721,17 +713,15 @@ describe("staff pages", () => {
       body: "一つ目",
     });
     expect(first.status).toBe(303);
-    const stale = await post(`/staff/reports/${report.id}/note?lang=en`, doro, {
+    const stale = await refusedPage(409, `/staff/reports/${report.id}/note?lang=en`, doro, {
       version: String(report.version),
       body: "二つ目",
     });
-    expect(stale.status).toBe(409);
-    expect(await stale.text()).toContain("Someone else changed this report first");
-    const nowhere = await post(`/staff/reports/${report.id}/merge`, doro, {
+    expect(stale).toContain("Someone else changed this report first");
+    const nowhere = await refusedPage(422, `/staff/reports/${report.id}/merge`, doro, {
       version: String(report.version + 1),
     });
-    expect(nowhere.status).toBe(422);
-    expect(await nowhere.text()).toContain("統合先の通報を選ぶか");
+    expect(nowhere).toContain("統合先の通報を選ぶか");
     const out = await post(`/staff/reports/${report.id}/note`, kankyo, { version: "1", body: "x" });
     expect(out.status).toBe(403);
   });
@@ -741,15 +731,14 @@ describe("staff pages", () => {
       .select()
       .from(reportAreas)
       .where(and(eq(reportAreas.tenantId, tenant.id), eq(reportAreas.code, "kita-machi")));
-    const bad = await post("/staff/reports/new", doro, {
+    const bad = await refusedPage(422, "/staff/reports/new", doro, {
       category: "streetlight",
       channel: "phone",
       description: "街灯が消えている",
       lat: "abc",
       lng: "",
     });
-    expect(bad.status).toBe(422);
-    expect(await bad.text()).toContain("緯度と経度を数値で入力するか");
+    expect(bad).toContain("緯度と経度を数値で入力するか");
     const ok = await post("/staff/reports/new", doro, {
       category: "streetlight",
       channel: "phone",
@@ -943,15 +932,14 @@ describe("setup checks", () => {
         `id="f-${name}" name="${name}" type="${name === "code" ? "text" : "number"}" value="${value}" aria-invalid="true"`,
       );
     }
-    const order = await post("/staff/reports/setup/templates/new", admin, {
+    const order = await refusedPage(422, "/staff/reports/setup/templates/new", admin, {
       title: "x",
       bodyJa: "x",
       bodyEn: "x",
       statusKey: "",
       sortOrder: "12abc",
     });
-    expect(order.status).toBe(422);
-    expect(await order.text()).toContain("順番は");
+    expect(order).toContain("順番は");
   });
 
   it("moves the category's existing reports on the public map when its placement changes", async () => {
@@ -1001,7 +989,7 @@ describe("setup checks", () => {
   });
 
   it("keeps the initial status open and received, and sets closing dates when a status's category changes", async () => {
-    const initial = await post("/staff/reports/setup/statuses?lang=en", admin, {
+    const text = await refusedPage(422, "/staff/reports/setup/statuses?lang=en", admin, {
       key: "received",
       labelJa: "受付（変更）",
       labelEn: "Received",
@@ -1009,8 +997,6 @@ describe("setup checks", () => {
       stage: "received",
       sortOrder: "0",
     });
-    expect(initial.status).toBe(422);
-    const text = await initial.text();
     expect(text).toContain("The initial status must stay open");
     // The refused row shows what was typed, and the summary links to its own field.
     expect(text).toContain('href="#f-received-category"');
@@ -1184,24 +1170,22 @@ describe("staff changes through the pages", () => {
 
   it("never skips the version check, and re-draws a refused form with what was typed", async () => {
     const report = await file("road-damage");
-    const missing = await post(`/staff/reports/${report.id}/note`, doro, { body: "版なしのメモ" });
-    expect(missing.status).toBe(409);
-    expect(await missing.text()).toContain(">版なしのメモ</textarea>");
-    const junk = await post(`/staff/reports/${report.id}/status`, doro, {
+    const missing = await refusedPage(409, `/staff/reports/${report.id}/note`, doro, {
+      body: "版なしのメモ",
+    });
+    expect(missing).toContain(">版なしのメモ</textarea>");
+    const html = await refusedPage(409, `/staff/reports/${report.id}/status`, doro, {
       version: "1x",
       status: "fixed",
       reply: "直しました（未送信）",
     });
-    expect(junk.status).toBe(409);
-    const html = await junk.text();
     expect(html).toContain(">直しました（未送信）</textarea>");
     expect(html).toContain('<option value="fixed" selected>');
-    const reply = await post(`/staff/reports/${report.id}/reply`, doro, {
+    const reply = await refusedPage(409, `/staff/reports/${report.id}/reply`, doro, {
       version: String(report.version + 5),
       body: "送れなかった回答",
     });
-    expect(reply.status).toBe(409);
-    expect(await reply.text()).toContain(">送れなかった回答</textarea>");
+    expect(reply).toContain(">送れなかった回答</textarea>");
     expect((await reload(report.id)).version).toBe(report.version);
     // The notice after a change is one of ours; anything else in ?done= is not shown.
     const page = await (
@@ -1251,14 +1235,12 @@ describe("staff changes through the pages", () => {
   });
 
   it("keeps what was typed on the entry form and links each problem to its field", async () => {
-    const noChannel = await post("/staff/reports/new", doro, {
+    const first = await refusedPage(422, "/staff/reports/new", doro, {
       category: "streetlight",
       description: "方法なしの入力",
       lat: "31.4",
       lng: "130.8",
     });
-    expect(noChannel.status).toBe(422);
-    const first = await noChannel.text();
     expect(first).toContain('<a href="#f-channel-phone">受けた方法を選んでください</a>');
     expect(first).toContain('id="f-channel-phone" name="channel" value="phone" aria-invalid="true"');
     expect(first).toContain(">方法なしの入力</textarea>");
@@ -1273,7 +1255,7 @@ describe("staff changes through the pages", () => {
     expect(second).toContain(
       'id="f-lat" name="lat" type="text" value="abc" inputmode="decimal" aria-invalid="true"',
     );
-    const unknown = await post("/staff/reports/new", doro, {
+    const third = await refusedPage(422, "/staff/reports/new", doro, {
       category: "no-such-category",
       channel: "counter",
       description: "種類が違う入力",
@@ -1281,8 +1263,6 @@ describe("staff changes through the pages", () => {
       lng: String(demoPlaces.kitaMachi.lng),
       contact_phone: "099-000-2222",
     });
-    expect(unknown.status).toBe(422);
-    const third = await unknown.text();
     expect(third).toContain('<a href="#f-category">');
     expect(third).toContain(">種類が違う入力</textarea>");
     expect(third).toContain('value="099-000-2222"');

@@ -6,6 +6,7 @@ import { containsPoint, tileOf } from "../../../core/geo/geo.ts";
 import { rateLimits } from "../../../core/identity/schema.ts";
 import { type Tenant, tenants } from "../../../core/tenancy/schema.ts";
 import { startTestServer, type TestServer } from "../../../core/testing/browser.ts";
+import { addSecondCity } from "../../../core/testing/second-city.ts";
 import { createApiKey } from "../operations/create-api-key.ts";
 import { revokeApiKey } from "../operations/revoke-api-key.ts";
 import { reportApiKeys, reportAreas, reportPhotos, reports, TILE_ZOOM } from "../schema.ts";
@@ -536,16 +537,7 @@ describe("GeoReport v2 privacy and input checks", () => {
 
 describe("Open311 API keys", () => {
   it("keeps only the hash, audits creation and revocation, and a city's key cannot post to another", async () => {
-    const [other] = (await db()
-      .insert(tenants)
-      .values({
-        municipalityCode: "990045",
-        slug: "open311-other",
-        nameJa: "よその市",
-        nameEn: "Other",
-        hosts: [],
-      })
-      .returning()) as [Tenant];
+    const other = await addSecondCity(db(), { slug: "open311-other", municipalityCode: "990045", hosts: [] });
     const theirs = await newKey("Their app", other.id);
     const [row] = await db().select().from(reportApiKeys).where(eq(reportApiKeys.id, theirs.apiKey.id));
     expect(row!.keyHash).not.toContain(theirs.key);

@@ -4,17 +4,14 @@ import { departments, staffAccounts } from "../../../core/identity/schema.ts";
 import type { Report } from "../schema.ts";
 import {
   applyReportChange,
-  checkReach,
-  lockReport,
+  changeOneReport,
+  type OneReportChange,
   reportProblems,
-  runReportChange,
   type StaffChangeContext,
   UUID,
 } from "../staff-changes.ts";
 
-export type AssignReportOptions = StaffChangeContext & {
-  reportId: string;
-  expectedVersion?: number | null;
+export type AssignReportOptions = OneReportChange & {
   /** The department to route it to; undefined keeps the current one. */
   departmentId?: string;
   /**
@@ -49,9 +46,7 @@ export async function departmentSubtree(db: Db, tenantId: string, rootId: string
  * department clears an assignee who does not belong there. The entry is internal: residents see statuses.
  */
 export async function assignReport(o: AssignReportOptions): Promise<Report> {
-  return runReportChange(o, async (tx) => {
-    const report = await lockReport(tx, o.tenantId, o.reportId);
-    checkReach(o, report, o.expectedVersion);
+  return changeOneReport(o, async (tx, report) => {
     return (await assignLocked(tx, o, report)).report;
   });
 }

@@ -2,19 +2,16 @@ import type { Db } from "../../../core/db/database.ts";
 import type { Report } from "../schema.ts";
 import {
   applyReportChange,
-  checkReach,
-  lockReport,
+  changeOneReport,
+  type OneReportChange,
   reportProblems,
-  runReportChange,
   type StaffChangeContext,
   staffText,
   statusColumns,
   statusOf,
 } from "../staff-changes.ts";
 
-export type ChangeReportStatusOptions = StaffChangeContext & {
-  reportId: string;
-  expectedVersion?: number | null;
+export type ChangeReportStatusOptions = OneReportChange & {
   statusKey: string;
   /** A public reply going with the change (e.g. from a template); shown on the public page and sent to followers. */
   replyBody?: string | null;
@@ -25,9 +22,7 @@ export type ChangeReportStatusOptions = StaffChangeContext & {
  * definition. A reply given with it is the same public entry, so followers get one message with both.
  */
 export async function changeReportStatus(o: ChangeReportStatusOptions): Promise<Report> {
-  return runReportChange(o, async (tx) => {
-    const report = await lockReport(tx, o.tenantId, o.reportId);
-    checkReach(o, report, o.expectedVersion);
+  return changeOneReport(o, async (tx, report) => {
     return (await changeStatusLocked(tx, o, report)).report;
   });
 }

@@ -3,25 +3,19 @@ import { publicPlacement } from "../placement.ts";
 import { type Report, reportCategories } from "../schema.ts";
 import {
   applyReportChange,
-  checkReach,
-  lockReport,
+  changeOneReport,
+  type OneReportChange,
   reportProblems,
-  runReportChange,
-  type StaffChangeContext,
 } from "../staff-changes.ts";
 
-export type HideReportOptions = StaffChangeContext & {
-  reportId: string;
-  expectedVersion?: number | null;
+export type HideReportOptions = OneReportChange & {
   /** True takes it off the public map (e.g. a private address in the text); false shows it again. */
   hidden: boolean;
 };
 
 /** Hides a report from, or shows it again on, the public map; the category's own placement still applies. */
 export async function hideReport(o: HideReportOptions): Promise<Report> {
-  return runReportChange(o, async (tx) => {
-    const report = await lockReport(tx, o.tenantId, o.reportId);
-    checkReach(o, report, o.expectedVersion);
+  return changeOneReport(o, async (tx, report) => {
     if (report.hiddenByStaff === o.hidden) {
       throw reportProblems.invalid(
         o.hidden

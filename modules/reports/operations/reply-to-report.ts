@@ -2,20 +2,16 @@ import { and, eq } from "drizzle-orm";
 import { type Report, reportReplyTemplates } from "../schema.ts";
 import {
   applyReportChange,
-  checkReach,
-  lockReport,
+  changeOneReport,
+  type OneReportChange,
   reportProblems,
-  runReportChange,
-  type StaffChangeContext,
   staffText,
   statusColumns,
   statusOf,
   UUID,
 } from "../staff-changes.ts";
 
-export type ReplyToReportOptions = StaffChangeContext & {
-  reportId: string;
-  expectedVersion?: number | null;
+export type ReplyToReportOptions = OneReportChange & {
   /** The reply as sent (a template's text may have been edited). */
   body: string;
   /** The template it started from: its status, when it has one, is applied with the reply. */
@@ -24,9 +20,7 @@ export type ReplyToReportOptions = StaffChangeContext & {
 
 /** A public reply to the reporter and followers, optionally moving the status as its template says. */
 export async function replyToReport(o: ReplyToReportOptions): Promise<Report> {
-  return runReportChange(o, async (tx) => {
-    const report = await lockReport(tx, o.tenantId, o.reportId);
-    checkReach(o, report, o.expectedVersion);
+  return changeOneReport(o, async (tx, report) => {
     const body = staffText(o.body, { ja: "回答", en: "reply" });
     let statusKey: string | null = null;
     if (o.templateId) {

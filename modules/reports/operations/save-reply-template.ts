@@ -4,7 +4,7 @@ import type { Db } from "../../../core/db/database.ts";
 import { recordChange } from "../../../core/events/record-change.ts";
 import type { Bilingual } from "../../../core/http/problem.ts";
 import { type ReportReplyTemplate, reportReplyTemplates, reportStatuses } from "../schema.ts";
-import { SORT_ORDER_RANGE, wholeNumber } from "../staff-changes.ts";
+import { sortOrderField, textInBothLanguages } from "../setup-input.ts";
 import type { SetupResult } from "./save-report-category.ts";
 
 export type TemplateInput = {
@@ -27,17 +27,16 @@ export async function saveReplyTemplate(o: {
   const { input } = o;
   const errors: Record<string, Bilingual> = {};
   const title = input.title.trim().slice(0, 100);
-  const bodyJa = input.bodyJa.trim().slice(0, 4000);
-  const bodyEn = input.bodyEn.trim().slice(0, 4000);
   if (!title) {
     errors["title"] = { ja: "題名を入力してください", en: "Enter a title" };
   }
-  if (!bodyJa) {
-    errors["bodyJa"] = { ja: "本文（日本語）を入力してください", en: "Enter the Japanese text" };
-  }
-  if (!bodyEn) {
-    errors["bodyEn"] = { ja: "本文（英語）を入力してください", en: "Enter the English text" };
-  }
+  const { ja: bodyJa, en: bodyEn } = textInBothLanguages(
+    errors,
+    "body",
+    { ja: input.bodyJa, en: input.bodyEn },
+    { ja: "本文", en: "text" },
+    4000,
+  );
   const statusKey = input.statusKey.trim() || null;
   if (statusKey) {
     const [status] = await o.db
@@ -48,13 +47,7 @@ export async function saveReplyTemplate(o: {
       errors["statusKey"] = { ja: "その状態はありません", en: "There is no such status" };
     }
   }
-  const sortOrder = input.sortOrder.trim() === "" ? 0 : wholeNumber(input.sortOrder, ...SORT_ORDER_RANGE);
-  if (sortOrder === null) {
-    errors["sortOrder"] = {
-      ja: "順番は-1000000〜1000000の整数です",
-      en: "Order is a whole number from -1000000 to 1000000",
-    };
-  }
+  const sortOrder = sortOrderField(errors, input.sortOrder);
   if (Object.keys(errors).length > 0) {
     return { ok: false, errors };
   }

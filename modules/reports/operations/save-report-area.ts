@@ -5,6 +5,7 @@ import { recordChange } from "../../../core/events/record-change.ts";
 import { type AreaGeometry, areaSquareMeters, bboxOf, type PolygonRings } from "../../../core/geo/geo.ts";
 import type { Bilingual } from "../../../core/http/problem.ts";
 import { type ReportArea, reportAreas } from "../schema.ts";
+import { textInBothLanguages } from "../setup-input.ts";
 import type { SetupResult } from "./save-report-category.ts";
 
 export type AreaInput = { code: string; nameJa: string; nameEn: string; kind: string; geojson: string };
@@ -113,14 +114,13 @@ export async function saveReportArea(o: {
   if (!/^[a-z0-9][a-z0-9-]{0,39}$/.test(code)) {
     errors["code"] = { ja: "コードは半角英小文字・数字・- です", en: "Code: a-z, 0-9 and -" };
   }
-  const nameJa = input.nameJa.trim().slice(0, 100);
-  const nameEn = input.nameEn.trim().slice(0, 100);
-  if (!nameJa) {
-    errors["nameJa"] = { ja: "名前（日本語）を入力してください", en: "Enter the Japanese name" };
-  }
-  if (!nameEn) {
-    errors["nameEn"] = { ja: "名前（英語）を入力してください", en: "Enter the English name" };
-  }
+  const { ja: nameJa, en: nameEn } = textInBothLanguages(
+    errors,
+    "name",
+    { ja: input.nameJa, en: input.nameEn },
+    { ja: "名前", en: "name" },
+    100,
+  );
   const kind = input.kind === "machiaza" || input.kind === "polygon" ? input.kind : null;
   if (!kind) {
     errors["kind"] = { ja: "町字か区域を選んでください", en: "Choose 町字 or district" };

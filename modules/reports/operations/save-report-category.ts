@@ -13,6 +13,7 @@ import {
   reportCategories,
   reports,
 } from "../schema.ts";
+import { textInBothLanguages } from "../setup-input.ts";
 import { UUID, wholeNumber } from "../staff-changes.ts";
 
 export type CategoryInput = {
@@ -80,14 +81,13 @@ export async function saveReportCategory(o: {
       errors["code"] = { ja: "そのコードはすでに使われています", en: "That code is already used" };
     }
   }
-  const nameJa = input.nameJa.trim().slice(0, 100);
-  const nameEn = input.nameEn.trim().slice(0, 100);
-  if (!nameJa) {
-    errors["nameJa"] = { ja: "名前（日本語）を入力してください", en: "Enter the Japanese name" };
-  }
-  if (!nameEn) {
-    errors["nameEn"] = { ja: "名前（英語）を入力してください", en: "Enter the English name" };
-  }
+  const { ja: nameJa, en: nameEn } = textInBothLanguages(
+    errors,
+    "name",
+    { ja: input.nameJa, en: input.nameEn },
+    { ja: "名前", en: "name" },
+    100,
+  );
   const sla = input.slaBusinessDays.trim() === "" ? null : whole(input.slaBusinessDays, "slaBusinessDays");
   if (input.slaBusinessDays.trim() !== "" && sla === null) {
     errors["slaBusinessDays"] = { ja: "期限は1〜365の営業日数です", en: "The SLA is 1 to 365 business days" };

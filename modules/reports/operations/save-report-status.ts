@@ -12,7 +12,7 @@ import {
   type StatusCategory,
   statusCategories,
 } from "../schema.ts";
-import { SORT_ORDER_RANGE, wholeNumber } from "../staff-changes.ts";
+import { sortOrderField, textInBothLanguages } from "../setup-input.ts";
 import type { SetupResult } from "./save-report-category.ts";
 
 export type StatusInput = {
@@ -45,14 +45,13 @@ export async function saveReportStatus(o: {
   if (!KEY.test(key)) {
     errors["key"] = { ja: "キーは半角英小文字・数字・_ です", en: "Key: a-z, 0-9 and _" };
   }
-  const labelJa = input.labelJa.trim().slice(0, 40);
-  const labelEn = input.labelEn.trim().slice(0, 40);
-  if (!labelJa) {
-    errors["labelJa"] = { ja: "表示名（日本語）を入力してください", en: "Enter the Japanese label" };
-  }
-  if (!labelEn) {
-    errors["labelEn"] = { ja: "表示名（英語）を入力してください", en: "Enter the English label" };
-  }
+  const { ja: labelJa, en: labelEn } = textInBothLanguages(
+    errors,
+    "label",
+    { ja: input.labelJa, en: input.labelEn },
+    { ja: "表示名", en: "label" },
+    40,
+  );
   const category = (statusCategories as readonly string[]).includes(input.category)
     ? (input.category as StatusCategory)
     : null;
@@ -65,13 +64,7 @@ export async function saveReportStatus(o: {
   if (!stage) {
     errors["stage"] = { ja: "段階を選んでください", en: "Choose the stage" };
   }
-  const sortOrder = input.sortOrder.trim() === "" ? 0 : wholeNumber(input.sortOrder, ...SORT_ORDER_RANGE);
-  if (sortOrder === null) {
-    errors["sortOrder"] = {
-      ja: "順番は-1000000〜1000000の整数です",
-      en: "Order is a whole number from -1000000 to 1000000",
-    };
-  }
+  const sortOrder = sortOrderField(errors, input.sortOrder);
   if (Object.keys(errors).length > 0) {
     return { ok: false, errors };
   }
