@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { Agent, request, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { eq, sql } from "drizzle-orm";
 import { installedModules } from "../app/modules.ts";
 import { type Platform, startPlatform } from "../app/platform.ts";
@@ -17,15 +16,7 @@ import { createSession } from "../core/identity/sessions.ts";
 import { tenants } from "../core/tenancy/schema.ts";
 import { type FacilitySlot, listUnitSlots } from "../modules/facilities/index.ts";
 import { bookings, facilities, facilityUnits } from "../modules/facilities/schema.ts";
-import {
-  listen,
-  openPglite,
-  openPostgres,
-  parseDrivers,
-  percentile,
-  positiveInteger,
-  round,
-} from "./harness.ts";
+import { listen, openPglite, openPostgres, parseCountOptions, percentile, round } from "./harness.ts";
 
 /**
  * booking-rush: the opening minute of a popular facility. 2,000 signed-in residents at once try to book
@@ -43,23 +34,10 @@ const log = (message: string) => process.stderr.write(`[booking-rush] ${message}
 type Options = { drivers: Driver[]; clients: number; slots: number; connections: number };
 
 function parseOptions(args: readonly string[]): Options {
-  const { values } = parseArgs({
-    args: [...args],
-    options: {
-      db: { type: "string", default: "pglite,postgres" },
-      clients: { type: "string", default: "2000" },
-      slots: { type: "string", default: "50" },
-      connections: { type: "string", default: "100" },
-    },
-    strict: true,
+  return parseCountOptions(args, {
+    db: "pglite,postgres",
+    counts: { clients: "2000", slots: "50", connections: "100" },
   });
-  const positive = positiveInteger;
-  return {
-    drivers: parseDrivers(values.db),
-    clients: positive("clients", values.clients),
-    slots: positive("slots", values.slots),
-    connections: positive("connections", values.connections),
-  };
 }
 
 /** A free-of-charge unit open 09:00–19:00 in hourly slots, so every booking is confirmed at once. */

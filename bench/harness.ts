@@ -137,6 +137,30 @@ export function positiveInteger(name: string, text: string): number {
   return value;
 }
 
+/**
+ * The command line of a bench that takes --db and whole-number counts: `counts` names each count with its
+ * default, e.g. { reports: "100000" }.
+ */
+export function parseCountOptions<Name extends string>(
+  args: readonly string[],
+  bench: { db: string; counts: Record<Name, string> },
+): { drivers: Driver[] } & Record<Name, number> {
+  const names = Object.keys(bench.counts) as Name[];
+  const values: Record<string, unknown> = parseArgs({
+    args: [...args],
+    options: Object.fromEntries(
+      [["db", bench.db] as const, ...names.map((name) => [name, bench.counts[name]] as const)].map(
+        ([name, fallback]) => [name, { type: "string" as const, default: fallback }],
+      ),
+    ),
+    strict: true,
+  }).values;
+  const counts = Object.fromEntries(
+    names.map((name) => [name, positiveInteger(name, String(values[name]))]),
+  ) as Record<Name, number>;
+  return { drivers: parseDrivers(String(values.db)), ...counts };
+}
+
 export type LoadOptions<Side extends string> = {
   drivers: Driver[];
   concurrency: number;

@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { eq, sql } from "drizzle-orm";
 import { installedModules } from "../app/modules.ts";
 import { type Platform, startPlatform } from "../app/platform.ts";
@@ -10,15 +9,7 @@ import { DEMO_TENANT_SLUG } from "../app/seed-demo.ts";
 import { loadConfig } from "../core/config/config.ts";
 import { type Db, type Driver, queryRows } from "../core/db/database.ts";
 import { tenants } from "../core/tenancy/schema.ts";
-import {
-  listen,
-  openPglite,
-  openPostgres,
-  parseDrivers,
-  percentile,
-  positiveInteger,
-  round,
-} from "./harness.ts";
+import { listen, openPglite, openPostgres, parseCountOptions, percentile, round } from "./harness.ts";
 
 /**
  * report-map: the public map of a city with 100,000 reports. The demo city gets that many reports in one
@@ -34,23 +25,10 @@ const log = (message: string) => process.stderr.write(`[report-map] ${message}\n
 type Options = { drivers: Driver[]; reports: number; requests: number; warmup: number };
 
 function parseOptions(args: readonly string[]): Options {
-  const { values } = parseArgs({
-    args: [...args],
-    options: {
-      db: { type: "string", default: "postgres,pglite" },
-      reports: { type: "string", default: "100000" },
-      requests: { type: "string", default: "300" },
-      warmup: { type: "string", default: "30" },
-    },
-    strict: true,
+  return parseCountOptions(args, {
+    db: "postgres,pglite",
+    counts: { reports: "100000", requests: "300", warmup: "30" },
   });
-  const positive = positiveInteger;
-  return {
-    drivers: parseDrivers(values.db),
-    reports: positive("reports", values.reports),
-    requests: positive("requests", values.requests),
-    warmup: positive("warmup", values.warmup),
-  };
 }
 
 /** Inside the demo boundary (see modules/reports/seeds.ts demoBoundary) with room to spare. */
