@@ -12,6 +12,7 @@ import { seedReports } from "./seeds.ts";
 import { reportSetupPages } from "./setup-pages.ts";
 import { reportStaffPages } from "./staff-pages.ts";
 import { reportSubscribers } from "./subscribers.ts";
+import { UNSUBSCRIBE_PATH_PATTERN } from "./unsubscribe-token.ts";
 
 /** 通報: residents report road damage, broken lights, dumping, dead animals; staff route and fix them. */
 export const reportsModule = defineModule({
@@ -29,6 +30,7 @@ export const reportsModule = defineModule({
     { href: "/reports/new", label: { ja: "道路や公園の不具合を通報する", en: "Report a problem" } },
   ],
   residentRecords: reportResidentRecords,
+  secretPaths: [UNSUBSCRIBE_PATH_PATTERN],
   jobs: reportJobs,
   subscribers: reportSubscribers,
   staffPages: [

@@ -6,6 +6,7 @@ import { ensureTemplate } from "../../core/notifications/save-template.ts";
 import { sendNotification } from "../../core/notifications/send-notification.ts";
 import { tenants } from "../../core/tenancy/schema.ts";
 import { reportEntries, reportFollowers, reportStatuses, reports } from "./schema.ts";
+import { newUnsubscribeToken, unsubscribePath } from "./unsubscribe-token.ts";
 
 export const FOLLOWER_TEMPLATE_KEY = "reports.follower_update";
 
@@ -13,11 +14,11 @@ export const FOLLOWER_TEMPLATE_KEY = "reports.follower_update";
 export const followerTemplates: Record<"ja" | "en", { subject: string; body: string }> = {
   ja: {
     subject: "【((city))】通報の状況のお知らせ（受付番号 ((reference))）",
-    body: "通報（受付番号 ((reference))）の状況は「((status))」です。\n\n((message))\n\n詳しくはこちら:\n((link))",
+    body: "通報（受付番号 ((reference))）の状況は「((status))」です。\n\n((message))\n\n詳しくはこちら:\n((link))((unsubscribe??\n\nこの通報のお知らせを止めるには（最新のメールのリンクだけが使えます）:\n))((unsubscribe))",
   },
   en: {
     subject: "[((city))] Update on report ((reference))",
-    body: "Report ((reference)) is now: ((status)).\n\n((message))\n\nDetails:\n((link))",
+    body: "Report ((reference)) is now: ((status)).\n\n((message))\n\nDetails:\n((link))((unsubscribe??\n\nTo stop updates on this report, use the link in the newest e-mail:\n))((unsubscribe))",
   },
 };
 
@@ -114,6 +115,17 @@ export async function notifyFollowers(db: Db, update: FollowerUpdate): Promise<n
         continue;
       }
       const language = follower.residentId ? (resident?.preferredLanguage ?? "ja") : follower.locale;
+      // The raw token exists only in this message; the row keeps the hash of the newest one, so links in
+      // older e-mails stop working (residents unfollow on the report page instead).
+      let unsubscribe = "";
+      if (!follower.residentId) {
+        const { token, hash } = newUnsubscribeToken();
+        await tx
+          .update(reportFollowers)
+          .set({ unsubscribeTokenHash: hash })
+          .where(and(eq(reportFollowers.tenantId, report.tenantId), eq(reportFollowers.id, follower.id)));
+        unsubscribe = `${update.origin ?? ""}${unsubscribePath(token)}`;
+      }
       for (const lang of new Set(["ja", language] as const)) {
         await ensureTemplate(tx, {
           tenantId: report.tenantId,
@@ -135,6 +147,7 @@ export async function notifyFollowers(db: Db, update: FollowerUpdate): Promise<n
           status: status ? (language === "ja" ? status.labelJa : status.labelEn) : statusKey,
           message: message(language),
           link: `${update.origin ?? ""}/reports/${report.reference}`,
+          unsubscribe,
         },
       });
       sent++;

@@ -15,6 +15,7 @@ import {
 } from "../../core/testing/browser.ts";
 import { reportFollowers, reports } from "./schema.ts";
 import { demoPlaces } from "./seeds.ts";
+import { hashUnsubscribeToken, unsubscribePath } from "./unsubscribe-token.ts";
 
 let server: TestServer;
 let browser: Browser;
@@ -222,5 +223,35 @@ describe("通報 (resident)", () => {
     expect(Number(chosen.get("lng"))).toBeCloseTo(expected.lng, 5);
     expect(await page.getByRole("status").first().textContent()).toContain(String(chosen.get("lat")));
     await expectPhonePage(page, { scriptFree: false });
+  }, 30_000);
+
+  it("lets an e-mail follower stop updates by the link, with a button that works without JavaScript", async () => {
+    const [report] = await db().select().from(reports).where(isNull(reports.mergedIntoId)).limit(1);
+    const token = "browser-unsubscribe-token-0123456789abcdefgh";
+    await db()
+      .insert(reportFollowers)
+      .values({
+        tenantId: report!.tenantId,
+        reportId: report!.id,
+        email: "mail-follower@example.jp",
+        source: "follow",
+        unsubscribeTokenHash: hashUnsubscribeToken(token),
+      });
+    const page = await phone();
+    await page.goto(`${site}${unsubscribePath(token)}`);
+    expect(await page.getByText(report!.reference).count()).toBeGreaterThan(0);
+    await expectPhonePage(page);
+    const button = page.getByRole("button", { name: "お知らせを止める" });
+    await button.focus();
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.getByRole("status").textContent()).toContain("お知らせを止めました");
+    await expectPhonePage(page);
+    const left = await db()
+      .select()
+      .from(reportFollowers)
+      .where(
+        and(eq(reportFollowers.reportId, report!.id), eq(reportFollowers.email, "mail-follower@example.jp")),
+      );
+    expect(left).toHaveLength(0);
   }, 30_000);
 });

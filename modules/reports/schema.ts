@@ -201,6 +201,7 @@ export const reportFollowers = pgTable("report_followers", {
   locale: text("locale", { enum: ["ja", "en"] })
     .notNull()
     .default("ja"),
+  unsubscribeTokenHash: text("unsubscribe_token_hash"),
   createdAt: timestamptz("created_at").notNull().defaultNow(),
 });
 export type ReportFollower = typeof reportFollowers.$inferSelect;

@@ -213,6 +213,9 @@ CREATE TABLE report_followers (
   source text NOT NULL CHECK (source IN ('reporter', 'follow', 'merge')),
   -- The language updates are written in (a resident follower's own setting wins).
   locale text NOT NULL DEFAULT 'ja' CHECK (locale IN ('ja', 'en')),
+  -- SHA-256 (hex) of the unsubscribe link in the newest e-mail to an e-mail follower; residents unfollow on
+  -- the report page, so theirs stays null.
+  unsubscribe_token_hash text UNIQUE,
   created_at timestamptz NOT NULL DEFAULT now(),
   FOREIGN KEY (tenant_id, report_id) REFERENCES reports (tenant_id, id),
   CHECK ((resident_id IS NULL) <> (email IS NULL))

@@ -1,0 +1,66 @@
+import { and, eq } from "drizzle-orm";
+import type { Actor } from "../../../core/audit/actor.ts";
+import type { Db } from "../../../core/db/database.ts";
+import { recordChange } from "../../../core/events/record-change.ts";
+import { reportFollowers, reports } from "../schema.ts";
+import { hashUnsubscribeToken } from "../unsubscribe-token.ts";
+
+export type UnsubscribeFollowerOptions = {
+  db: Db;
+  tenantId: string;
+  /** The secret from the e-mail's link; it alone authorises the change, no session is needed. */
+  token: string;
+  actor: Actor;
+  requestId?: string | null;
+};
+
+/** The e-mail follower a link's token belongs to, in this city only, with its report's reference. */
+export async function findUnsubscribeFollower(db: Db, tenantId: string, token: string) {
+  const [row] = await db
+    .select({ followerId: reportFollowers.id, reportId: reports.id, reference: reports.reference })
+    .from(reportFollowers)
+    .innerJoin(
+      reports,
+      and(eq(reports.tenantId, reportFollowers.tenantId), eq(reports.id, reportFollowers.reportId)),
+    )
+    .where(
+      and(
+        eq(reportFollowers.tenantId, tenantId),
+        eq(reportFollowers.unsubscribeTokenHash, hashUnsubscribeToken(token)),
+      ),
+    );
+  return row ?? null;
+}
+
+/**
+ * Stops an e-mail follower's updates by the link in their newest e-mail. The row is deleted, so the same
+ * link used again (or an older one) finds nothing: the caller answers 404.
+ */
+export async function unsubscribeFollower(
+  options: UnsubscribeFollowerOptions,
+): Promise<{ reference: string } | null> {
+  const { db, tenantId } = options;
+  return db.transaction(async (tx) => {
+    const found = await findUnsubscribeFollower(tx, tenantId, options.token);
+    if (!found) {
+      return null;
+    }
+    const removed = await tx
+      .delete(reportFollowers)
+      .where(and(eq(reportFollowers.tenantId, tenantId), eq(reportFollowers.id, found.followerId)))
+      .returning({ id: reportFollowers.id, source: reportFollowers.source });
+    if (removed.length === 0) {
+      return null;
+    }
+    // The address is personal data and is not copied into the audit log; the follower row id identifies it.
+    await recordChange(tx, {
+      tenantId,
+      actor: options.actor,
+      action: "reports.report.unsubscribe",
+      resource: { type: "report", id: found.reportId },
+      before: { followers: removed.map((row) => ({ id: row.id, source: row.source })) },
+      requestId: options.requestId ?? null,
+    });
+    return { reference: found.reference };
+  });
+}
