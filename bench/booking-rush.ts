@@ -16,7 +16,15 @@ import { createSession } from "../core/identity/sessions.ts";
 import { tenants } from "../core/tenancy/schema.ts";
 import { type FacilitySlot, listUnitSlots } from "../modules/facilities/index.ts";
 import { bookings, facilities, facilityUnits } from "../modules/facilities/schema.ts";
-import { listen, openPglite, openPostgres, parseCountOptions, percentile, round } from "./harness.ts";
+import {
+  listen,
+  openPglite,
+  openPostgres,
+  parseCountOptions,
+  percentile,
+  round,
+  stopServer,
+} from "./harness.ts";
 
 /**
  * booking-rush: the opening minute of a popular facility. 2,000 signed-in residents at once try to book
@@ -270,11 +278,7 @@ async function benchDriver(driver: Driver, options: Options): Promise<void> {
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
-    if (server) {
-      const closing = server;
-      closing.closeAllConnections();
-      await new Promise<void>((resolve) => closing.close(() => resolve()));
-    }
+    await stopServer(server);
     // Close the pool before the server goes: an idle connection cut by the shutdown is an uncaught 57P01.
     await platform?.close();
     await target.cleanup();

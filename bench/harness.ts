@@ -117,6 +117,14 @@ export async function listen(platform: Platform): Promise<{ server: Server; orig
   });
 }
 
+/** Stops a bench's loopback server at once, keep-alive connections included. */
+export async function stopServer(server: Server | null | undefined): Promise<void> {
+  if (server) {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
 /** "pglite,postgres" → the drivers, refusing anything else with the option's name. */
 export function parseDrivers(text: string, option = "db"): Driver[] {
   const drivers = text.split(",").map((d) => d.trim());

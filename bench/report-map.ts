@@ -9,7 +9,15 @@ import { DEMO_TENANT_SLUG } from "../app/seed-demo.ts";
 import { loadConfig } from "../core/config/config.ts";
 import { type Db, type Driver, queryRows } from "../core/db/database.ts";
 import { tenants } from "../core/tenancy/schema.ts";
-import { listen, openPglite, openPostgres, parseCountOptions, percentile, round } from "./harness.ts";
+import {
+  listen,
+  openPglite,
+  openPostgres,
+  parseCountOptions,
+  percentile,
+  round,
+  stopServer,
+} from "./harness.ts";
 
 /**
  * report-map: the public map of a city with 100,000 reports. The demo city gets that many reports in one
@@ -160,11 +168,7 @@ async function benchDriver(driver: Driver, options: Options): Promise<void> {
       );
     }
   } finally {
-    if (server) {
-      const closing = server;
-      closing.closeAllConnections();
-      await new Promise<void>((resolve) => closing.close(() => resolve()));
-    }
+    await stopServer(server);
     await platform?.close();
     await target.cleanup();
     rmSync(dataDir, { recursive: true, force: true });

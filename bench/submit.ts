@@ -29,6 +29,7 @@ import {
   parseLoadOptions,
   round,
   type Sample,
+  stopServer,
 } from "./harness.ts";
 
 /**
@@ -402,11 +403,7 @@ async function benchDriver(driver: Driver, options: Options): Promise<void> {
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
-    if (server) {
-      const closing = server;
-      closing.closeAllConnections();
-      await new Promise<void>((resolve) => closing.close(() => resolve()));
-    }
+    await stopServer(server);
     await platform?.worker.stop();
     await target.cleanup();
     rmSync(dataDir, { recursive: true, force: true });
