@@ -57,6 +57,32 @@ describe("job queue", () => {
     expect(await statusCounts()).toEqual({ succeeded: 200 });
   });
 
+  it("stop waits for a pass under way and for the jobs it started, whenever it is called", async () => {
+    let finished = 0;
+    const slow = defineJob({
+      name: "test.slow",
+      payload: z.object({}),
+      async handle() {
+        await new Promise((r) => setTimeout(r, 20));
+        finished++;
+      },
+    });
+    const { db } = platform.services.database;
+    // 0 ms stops just after the first pass has begun its queries; the others land at later points.
+    for (const delayMs of [0, 0, 1, 3, 6, 10, 15]) {
+      await enqueueJob(db, { job: slow, payload: {} });
+      const worker = workerFor([slow as JobDefinition<unknown>], { pollIntervalMs: 1 });
+      worker.start();
+      await new Promise((r) => setTimeout(r, delayMs));
+      await worker.stop();
+      const seen = finished;
+      // Nothing may still be running once stop has returned: the database may be closed next.
+      expect((await statusCounts()).running).toBeUndefined();
+      await new Promise((r) => setTimeout(r, 40));
+      expect(finished).toBe(seen);
+    }
+  });
+
   it("retries with backoff and dead-letters after the last attempt", async () => {
     let calls = 0;
     const failing = defineJob({

@@ -66,6 +66,7 @@ export function createWorker(options: WorkerOptions): Worker {
   const inFlight = new Set<Promise<void>>();
   let timer: NodeJS.Timeout | undefined;
   let stopping = false;
+  let ticking: Promise<number> | undefined;
   let schedulesReady: Promise<void> | undefined;
 
   async function registerSchedules(): Promise<void> {
@@ -230,17 +231,22 @@ export function createWorker(options: WorkerOptions): Worker {
       const dead = row.attempts >= row.maxAttempts;
       const delay = (definition.backoffSeconds ?? defaultBackoffSeconds)(row.attempts);
       jobLogger.warn({ err: error, dead }, "job failed");
-      await db
-        .update(jobs)
-        .set({
-          status: dead ? "dead" : "queued",
-          lastError: message.slice(0, 2000),
-          lockedBy: null,
-          lockedUntil: null,
-          runAt: dead ? row.runAt : sql`now() + make_interval(secs => ${delay})`,
-          finishedAt: dead ? sql`now()` : null,
-        })
-        .where(ours);
+      try {
+        await db
+          .update(jobs)
+          .set({
+            status: dead ? "dead" : "queued",
+            lastError: message.slice(0, 2000),
+            lockedBy: null,
+            lockedUntil: null,
+            runAt: dead ? row.runAt : sql`now() + make_interval(secs => ${delay})`,
+            finishedAt: dead ? sql`now()` : null,
+          })
+          .where(ours);
+      } catch (recordError) {
+        // The lease runs out and another pass reclaims the job; nothing is left to reject unobserved.
+        jobLogger.error({ err: recordError }, "job failure could not be recorded");
+      }
     }
   }
 
@@ -263,9 +269,12 @@ export function createWorker(options: WorkerOptions): Worker {
       return;
     }
     try {
-      await tick();
+      ticking = tick();
+      await ticking;
     } catch (error) {
       logger.error({ err: error }, "worker tick failed");
+    } finally {
+      ticking = undefined;
     }
     if (!stopping) {
       timer = setTimeout(loop, options.pollIntervalMs ?? 500);
@@ -291,6 +300,8 @@ export function createWorker(options: WorkerOptions): Worker {
     async stop() {
       stopping = true;
       clearTimeout(timer);
+      // A pass already under way may still claim jobs; wait for it before waiting for what it started.
+      await ticking?.catch(() => undefined);
       await Promise.all(inFlight);
     },
   };
