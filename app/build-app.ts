@@ -11,7 +11,7 @@ import { casesMessages } from "../core/cases/messages.ts";
 import { casesResidentPages } from "../core/cases/resident-pages.ts";
 import { casesStaffRoutes } from "../core/cases/staff-routes.ts";
 import type { AppEnv } from "../core/http/app-env.ts";
-import { handleError, handleNotFound } from "../core/http/errors.ts";
+import { createErrorHandler, createNotFoundHandler } from "../core/http/errors.ts";
 import { csrfProtection, requestContext } from "../core/http/middleware.ts";
 import { problems } from "../core/http/problem.ts";
 import { validationHook } from "../core/http/validation.ts";
@@ -202,7 +202,8 @@ export function buildApp({ services, modules }: BuildAppOptions) {
   app.get("/staff", serveStatic({ path: `${CONSOLE_DIST}index.html` }));
   app.get("/staff/*", serveStatic({ path: `${CONSOLE_DIST}index.html` }));
 
-  app.notFound(handleNotFound);
+  const handleError = createErrorHandler(modules.flatMap((m) => m.errorFormats ?? []));
+  app.notFound(createNotFoundHandler(handleError));
   app.onError(handleError);
   return app;
 }

@@ -3,6 +3,7 @@ import type { Hono } from "hono";
 import type { Db } from "./db/database.ts";
 import type { EventSubscriber } from "./events/define-subscriber.ts";
 import type { AppEnv } from "./http/app-env.ts";
+import type { ErrorFormat } from "./http/errors.ts";
 import type { Catalogs } from "./i18n/i18n.ts";
 import type { StaffRole } from "./identity/schema.ts";
 import type { JobDefinition } from "./jobs/define-job.ts";
@@ -116,6 +117,8 @@ export type ModuleManifest = {
   webhookEvents?: readonly WebhookEventDefinition[];
   /** Command-line tasks: `npm run tenohira -- <module id> <command> [args]`. */
   commands?: readonly ModuleCommand[];
+  /** APIs that answer refusals in a standard's own error document rather than problem+json. */
+  errorFormats?: readonly ErrorFormat[];
 };
 
 /** A maintenance task an operator runs from the command line, such as loading a national data set. */

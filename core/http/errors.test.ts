@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../db/database.ts";
 import { createTestDatabase } from "../testing/test-database.ts";
 import type { AppEnv } from "./app-env.ts";
-import { handleError } from "./errors.ts";
+import { createErrorHandler } from "./errors.ts";
 
-describe("handleError", () => {
+describe("the error handler", () => {
   let database: Database;
   let drop: () => Promise<void>;
   let app: Hono<AppEnv>;
@@ -30,7 +30,7 @@ describe("handleError", () => {
         await database.db.execute(sql`SELECT * FROM no_such_table`);
         return new Response("unreachable");
       })
-      .onError(handleError);
+      .onError(createErrorHandler());
   });
   afterAll(() => drop());
 

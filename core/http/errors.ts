@@ -5,11 +5,23 @@ import type { AppEnv } from "./app-env.ts";
 import { renderPage } from "./layout.ts";
 import { ProblemError, problemBody, problems } from "./problem.ts";
 
-const API_PREFIXES = ["/api/", "/staff/api/", "/open311/"];
+const API_PREFIXES = ["/api/", "/staff/api/"];
 
-function wantsJson(c: Context<AppEnv>): boolean {
+/**
+ * An API with an error document of its own (a standard's, such as Open311's): every refusal under
+ * `pathPrefix` is written by `render`, whichever layer refused it (body size, routing, the route itself).
+ * `render` answers null for a refusal its format has no code for, which then gets problem+json.
+ */
+export type ErrorFormat = {
+  pathPrefix: string;
+  render(c: Context<AppEnv>, problem: ProblemError): Response | null;
+};
+
+function wantsJson(c: Context<AppEnv>, formats: readonly ErrorFormat[]): boolean {
   const path = c.req.path;
-  if (API_PREFIXES.some((prefix) => path.startsWith(prefix))) {
+  if (
+    [...API_PREFIXES, ...formats.map((format) => format.pathPrefix)].some((prefix) => path.startsWith(prefix))
+  ) {
     return true;
   }
   const accept = c.req.header("accept") ?? "";
@@ -62,19 +74,33 @@ function toProblem(error: Error): ProblemError | null {
   return null;
 }
 
-/** Users get problem+json or a friendly page; a stack trace only ever reaches the log. */
-export function handleError(error: Error, c: Context<AppEnv>): Response | Promise<Response> {
-  // A prepared response (e.g. the redirect to sign in or step up) is an answer, not an error.
-  if (error instanceof HTTPException && error.res) {
-    return error.getResponse();
-  }
-  const problem = toProblem(error);
+type ErrorHandler = (error: Error, c: Context<AppEnv>) => Response | Promise<Response>;
+
+/** Users get problem+json, their API's own error document, or a friendly page; a stack trace only ever reaches the log. */
+export function createErrorHandler(formats: readonly ErrorFormat[] = []): ErrorHandler {
+  return (error, c) => {
+    // A prepared response (e.g. the redirect to sign in or step up) is an answer, not an error.
+    if (error instanceof HTTPException && error.res) {
+      return error.getResponse();
+    }
+    const problem = toProblem(error);
+    const own = problem ? formats.find((format) => c.req.path.startsWith(format.pathPrefix)) : undefined;
+    return (problem && own?.render(c, problem)) || present(error, problem, c, formats);
+  };
+}
+
+function present(
+  error: Error,
+  problem: ProblemError | null,
+  c: Context<AppEnv>,
+  formats: readonly ErrorFormat[],
+): Response | Promise<Response> {
   const requestId = c.get("requestId") ?? "";
   if (!problem) {
     c.get("services")?.logger.error({ err: error, requestId, path: c.req.path }, "unhandled error");
   }
   const status = problem?.status ?? 500;
-  if (wantsJson(c) || !c.get("t")) {
+  if (wantsJson(c, formats) || !c.get("t")) {
     const body = problem
       ? problemBody(problem, c.req.path, requestId)
       : {
@@ -109,6 +135,7 @@ export function handleError(error: Error, c: Context<AppEnv>): Response | Promis
   });
 }
 
-export function handleNotFound(c: Context<AppEnv>): Response | Promise<Response> {
-  return handleError(problems.notFound(), c);
+/** The answer for a path no route serves, in the same format as every other refusal there. */
+export function createNotFoundHandler(handle: ErrorHandler) {
+  return (c: Context<AppEnv>): Response | Promise<Response> => handle(problems.notFound(), c);
 }

@@ -553,7 +553,10 @@ describe("the reminder the day before", () => {
     ).toEqual({
       sent: 0,
     });
-    expect((await sendAppointmentReminders({ db: db(), now: dayBefore })).sent).toBeGreaterThanOrEqual(1);
+    const baseUrl = "https://tenohira.example.jp/";
+    expect(
+      (await sendAppointmentReminders({ db: db(), now: dayBefore, baseUrl })).sent,
+    ).toBeGreaterThanOrEqual(1);
     expect(await sendAppointmentReminders({ db: db(), now: dayBefore })).toEqual({ sent: 0 });
     const messages = await db()
       .select()
@@ -567,6 +570,8 @@ describe("the reminder the day before", () => {
     expect(messages.map((m) => m.channel).toSorted()).toEqual(["email", "inbox"]);
     expect(messages[0]!.subject).toContain("ご予約のお知らせ");
     expect(messages[0]!.body).toContain("母子健康手帳の交付");
+    // The home city has no hosts of its own, so its link is on the base URL's origin.
+    expect(messages[0]!.body).toMatch(/https:\/\/tenohira\.example\.jp\/appointments\/\S+/);
     const [reminded] = await appointmentsOf(jiro.residentId);
     expect(reminded!.remindedAt).not.toBeNull();
   });

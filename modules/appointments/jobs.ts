@@ -16,7 +16,7 @@ export const sendRemindersJob = defineJob({
     const result = await sendAppointmentReminders({
       db: services.database.db,
       now: asOf ? new Date(asOf) : new Date(),
-      origin: services.config.baseUrl ?? null,
+      baseUrl: services.config.baseUrl ?? null,
     });
     if (result.sent > 0) {
       logger.info(result, "appointment reminders sent");

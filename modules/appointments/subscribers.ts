@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineSubscriber } from "../../core/events/define-subscriber.ts";
+import { loadTenantOrigin } from "../../core/tenancy/tenant-origin.ts";
 import { type NoticeKind, sendAppointmentNotice } from "./operations/send-appointment-notice.ts";
 
 const kindOfEvent: Record<string, NoticeKind> = {
@@ -20,14 +21,9 @@ export const confirmAppointmentChanges = defineSubscriber({
       return;
     }
     const tenantId = event.tenantId;
+    const origin = await loadTenantOrigin(services, tenantId);
     await services.database.db.transaction((tx) =>
-      sendAppointmentNotice({
-        tx,
-        tenantId,
-        appointmentId,
-        kind,
-        origin: services.config.baseUrl ?? null,
-      }),
+      sendAppointmentNotice({ tx, tenantId, appointmentId, kind, origin }),
     );
   },
 });

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { systemActor } from "../../core/audit/actor.ts";
 import { ProblemError } from "../../core/http/problem.ts";
 import { defineJob, type JobContext } from "../../core/jobs/define-job.ts";
+import { loadTenantOrigin } from "../../core/tenancy/tenant-origin.ts";
 import { releaseLeftovers } from "./operations/release-leftovers.ts";
 import { runRoundDraw } from "./operations/run-draw.ts";
 import { rounds } from "./schema.ts";
@@ -40,8 +41,9 @@ export const drawDueRoundsJob = defineJob({
   payload: z.object({}),
   cron: "*/5 * * * *",
   async handle(_payload, context) {
-    await forEachDueRound(context, "accepting", rounds.drawAt, (round, now) =>
-      context.services.database.db
+    await forEachDueRound(context, "accepting", rounds.drawAt, async (round, now) => {
+      const origin = await loadTenantOrigin(context.services, round.tenantId);
+      return context.services.database.db
         .transaction((tx) =>
           runRoundDraw({
             tx,
@@ -49,7 +51,7 @@ export const drawDueRoundsJob = defineJob({
             actor: systemActor,
             roundId: round.id,
             now,
-            origin: context.services.config.baseUrl ?? null,
+            origin,
           }),
         )
         .catch((error: unknown) => {
@@ -59,8 +61,8 @@ export const drawDueRoundsJob = defineJob({
             return;
           }
           throw error;
-        }),
-    );
+        });
+    });
   },
 });
 

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { systemActor } from "../../core/audit/actor.ts";
 import { defineSubscriber } from "../../core/events/define-subscriber.ts";
 import { recordChange } from "../../core/events/record-change.ts";
+import { loadTenantOrigin } from "../../core/tenancy/tenant-origin.ts";
 import { promoteEntrant } from "./operations/promote-entrant.ts";
 import { wins } from "./schema.ts";
 
@@ -31,6 +32,7 @@ export const followWonBookings = defineSubscriber({
     const roundId = payload.lotteryRoundId;
     if (event.name !== "facilities.booking_confirmed" && payload.status === "held" && payload.residentId) {
       const lostBy = { residentId: payload.residentId, groupId: payload.groupId ?? null };
+      const origin = await loadTenantOrigin(services, tenantId);
       await services.database.db.transaction((tx) =>
         promoteEntrant({
           tx,
@@ -41,7 +43,7 @@ export const followWonBookings = defineSubscriber({
           reason: event.name === "facilities.booking_expired" ? "expired" : "cancelled",
           lostBy,
           now: new Date(),
-          origin: services.config.baseUrl ?? null,
+          origin,
         }),
       );
       return;

@@ -4,6 +4,7 @@ import { defineModule } from "../../core/module.ts";
 import { reportJobs } from "./jobs.ts";
 import { reportMapData } from "./map-data.ts";
 import { reportMessages } from "./messages.ts";
+import { open311ErrorFormat } from "./open311/format.ts";
 import { open311Routes } from "./open311/routes.ts";
 import { reportPublicPages } from "./public-pages.ts";
 import { reportResidentPages } from "./resident-pages.ts";
@@ -31,6 +32,7 @@ export const reportsModule = defineModule({
   ],
   residentRecords: reportResidentRecords,
   secretPaths: [UNSUBSCRIBE_PATH_PATTERN],
+  errorFormats: [open311ErrorFormat],
   jobs: reportJobs,
   subscribers: reportSubscribers,
   staffPages: [

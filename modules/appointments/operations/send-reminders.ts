@@ -6,6 +6,7 @@ import { residents } from "../../../core/identity/schema.ts";
 import { ensureTemplate } from "../../../core/notifications/save-template.ts";
 import { sendNotification } from "../../../core/notifications/send-notification.ts";
 import { tenants } from "../../../core/tenancy/schema.ts";
+import { tenantOrigin } from "../../../core/tenancy/tenant-origin.ts";
 import { appointmentPath, formatSlot, typeName, typePlace } from "../presenters.ts";
 import { appointments, appointmentTypes } from "../schema.ts";
 
@@ -32,8 +33,8 @@ export type SendAppointmentRemindersOptions = {
   db: Db;
   /** The clock: appointments starting after this instant and within REMINDER_AHEAD_HOURS are reminded. */
   now: Date;
-  /** The site's origin for the link in the message; without it the link is a path. */
-  origin?: string | null;
+  /** The configured base URL; each city's link is on its own origin (tenantOrigin), or a path without it. */
+  baseUrl?: string | null;
 };
 
 /**
@@ -96,7 +97,7 @@ export async function sendAppointmentReminders(
             when: formatSlot(appointment.startsAt, appointment.endsAt, language),
             place: typePlace(row.type, language) || (language === "ja" ? "市役所" : "City hall"),
             reference: appointment.reference,
-            link: `${o.origin ?? ""}${appointmentPath(appointment)}`,
+            link: `${tenantOrigin(o.baseUrl, city) ?? ""}${appointmentPath(appointment)}`,
           },
         });
         await recordChange(tx, {

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../../core/http/app-env.ts";
+import type { ErrorFormat } from "../../../core/http/errors.ts";
 
 /** GeoReport v2 answers in the format named by the path's suffix. */
 export type Open311Format = "json" | "xml";
@@ -19,7 +20,8 @@ const ITEM_NAMES: Record<string, string> = {
   formats: "format",
 };
 
-export type Open311Status = 400 | 403 | 404 | 413 | 429;
+const OPEN311_STATUSES = [400, 403, 404, 413, 429] as const;
+export type Open311Status = (typeof OPEN311_STATUSES)[number];
 
 /** A refusal in the specification's shape: one or more {code, description}. */
 export class Open311Error extends Error {
@@ -108,3 +110,20 @@ export function respondError(c: Context<AppEnv>, format: Open311Format, error: O
 
 /** Our messages are bilingual; GeoReport has one description field, so both go in it. */
 export const bilingual = (message: { ja: string; en: string }) => `${message.ja} / ${message.en}`;
+
+/**
+ * Refusals made before a GeoReport route runs (a body over the size limit, an unknown path) or thrown as a
+ * problem inside one, written as the specification's error document in the format the path names.
+ */
+export const open311ErrorFormat: ErrorFormat = {
+  pathPrefix: "/open311/",
+  render(c, problem) {
+    const status = OPEN311_STATUSES.find((code) => code === problem.status);
+    if (!status) {
+      return null;
+    }
+    const description = [bilingual(problem.title), problem.extra.detail].filter(Boolean).join(" — ");
+    const format: Open311Format = c.req.path.endsWith(".xml") ? "xml" : "json";
+    return respondError(c, format, new Open311Error(status, [description], problem.extra.headers));
+  },
+};

@@ -309,6 +309,51 @@ describe("GeoReport v2 client", () => {
     expect((await api.get("tokens/abc", "json")).status).toBe(404);
   });
 
+  it("answers a body over the size limit and a path it does not serve with the specification's error document", async () => {
+    // In process: over a socket the server answers before the body is sent and closes, which fails fetch.
+    // The first declares its length (refused before the route runs), the second does not (refused while read).
+    const tooLarge = (format: Format, contentType: string, body: string, declareLength: boolean) =>
+      server.platform.request(`/open311/v2/requests.${format}`, {
+        method: "POST",
+        headers: {
+          "content-type": contentType,
+          ...(declareLength ? { "content-length": String(Buffer.byteLength(body)) } : {}),
+        },
+        body,
+      });
+    const limit = server.platform.services.config.bodyLimitBytes;
+    const before = await db().$count(reports);
+    const form = await tooLarge(
+      "json",
+      "application/x-www-form-urlencoded",
+      `description=${"x".repeat(limit + 1)}`,
+      true,
+    );
+    expect(form.status).toBe(413);
+    expect(form.headers.get("content-type")).toContain("application/json");
+    expect(errorsOf(await form.text())).toEqual([
+      {
+        code: 413,
+        description: `送信データが大きすぎます / The request body is too large — Limit: ${limit} bytes / 上限 ${limit} バイト`,
+      },
+    ]);
+    const xml = await tooLarge(
+      "xml",
+      "application/json",
+      JSON.stringify({ description: "x".repeat(limit) }),
+      false,
+    );
+    expect(xml.status).toBe(413);
+    expect(xml.headers.get("content-type")).toContain("text/xml");
+    expect(await xml.text()).toContain(
+      "<errors><error><code>413</code><description>送信データが大きすぎます",
+    );
+    const unknownPath = await fetch(`${server.baseUrl}/open311/v2/nothing/here.xml`);
+    expect(unknownPath.status).toBe(404);
+    expect(await unknownPath.text()).toContain("<errors><error><code>404</code>");
+    expect(await db().$count(reports)).toBe(before);
+  });
+
   it("limits each key to 60 posts a minute with 429 and Retry-After", async () => {
     const busy = (await newKey("Busy app")).key;
     const statuses: number[] = [];

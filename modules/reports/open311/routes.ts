@@ -3,7 +3,6 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import type { AppEnv } from "../../../core/http/app-env.ts";
 import { clientIp } from "../../../core/http/middleware.ts";
-import { ProblemError } from "../../../core/http/problem.ts";
 import { publicOrigin } from "../../../core/http/public-origin.ts";
 import { consumeRateLimit } from "../../../core/identity/rate-limit.ts";
 import { storedFiles } from "../../../core/storage/schema.ts";
@@ -52,12 +51,9 @@ function geoReport(base: string | null, param: string, run: Handler) {
       checkJurisdiction(c, queryParam(c, "jurisdiction_id"));
       return await run(c, parsed.format);
     } catch (error) {
+      // A ProblemError goes on to the app's handler, which writes it with open311ErrorFormat.
       if (error instanceof Open311Error) {
         return respondError(c, parsed.format, error);
-      }
-      if (error instanceof ProblemError && [400, 403, 404].includes(error.status)) {
-        const status = error.status as 400 | 403 | 404;
-        return respondError(c, parsed.format, new Open311Error(status, [bilingual(error.title)]));
       }
       throw error;
     }
