@@ -17,13 +17,24 @@ export type PageOptions = {
   body: Html;
   /** A resident is signed in: the header offers My page instead of sign-in. */
   signedIn?: boolean;
+  /** Where sign-in leads back to; `path` when absent. */
+  returnPath?: string;
 };
 
 /**
  * The resident site's frame: server-rendered, usable without JavaScript, mobile first, with a skip link,
  * a language switch and landmarks (JIS X 8341-3 / WCAG 2.x AA).
  */
-export function page({ title, lang, tenant, t, path, body, signedIn = false }: PageOptions): Html {
+export function page({
+  title,
+  lang,
+  tenant,
+  t,
+  path,
+  body,
+  signedIn = false,
+  returnPath = path,
+}: PageOptions): Html {
   const cityName = lang === "ja" ? tenant.nameJa : tenant.nameEn;
   const other: Language = lang === "ja" ? "en" : "ja";
   const separator = path.includes("?") ? "&" : "?";
@@ -43,7 +54,7 @@ export function page({ title, lang, tenant, t, path, body, signedIn = false }: P
     ${
       signedIn
         ? html`<a href="/my">${t("site.myPage")}</a>`
-        : html`<a href="/sign-in?return=${encodeURIComponent(path)}">${t("site.signIn")}</a>`
+        : html`<a href="/sign-in?return=${encodeURIComponent(returnPath)}">${t("site.signIn")}</a>`
     }
     <a href="${path}${separator}lang=${other}" hreflang="${other}" lang="${other}">${t("site.languageSwitch")}</a>
   </nav>
@@ -62,6 +73,9 @@ ${body}
 export function renderPage(c: Context<AppEnv>, options: { title: string; body: Html; status?: number }) {
   const url = new URL(c.req.url);
   url.searchParams.delete("lang");
+  // A link's secret (`token`, e.g. an e-mail confirmation) must not travel on into the sign-in flow's records.
+  const back = new URL(url);
+  back.searchParams.delete("token");
   return c.html(
     page({
       title: options.title,
@@ -69,6 +83,7 @@ export function renderPage(c: Context<AppEnv>, options: { title: string; body: H
       tenant: c.get("tenant"),
       t: c.get("t"),
       path: url.pathname + url.search,
+      returnPath: back.pathname + back.search,
       body: options.body,
       signedIn: c.get("resident") != null,
     }),
