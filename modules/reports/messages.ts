@@ -120,8 +120,8 @@ const pairs: Record<string, [string, string]> = {
   "reports.done.title": ["通報を受け付けました", "Your report was received"],
   "reports.done.reference": ["受付番号", "Reference number"],
   "reports.done.lead": [
-    "ありがとうございます。対応の状況はこのページで確認できます。",
-    "Thank you. You can follow how it goes on this page.",
+    "ありがとうございます。対応の状況はこのページで確認できます。ログインせずにメールアドレスを入力した場合は、届いたメールのリンクからアドレスを確認すると、お知らせが始まります。",
+    "Thank you. You can follow how it goes on this page. If you gave an e-mail address without signing in, updates start once you confirm it by the link in the e-mail we sent.",
   ],
   "reports.list.title": ["通報の一覧と地図", "Reports: list and map"],
   "reports.list.mapNote": [

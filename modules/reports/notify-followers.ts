@@ -6,7 +6,7 @@ import { ensureTemplate } from "../../core/notifications/save-template.ts";
 import { sendNotification } from "../../core/notifications/send-notification.ts";
 import { tenants } from "../../core/tenancy/schema.ts";
 import { reportEntries, reportFollowers, reportStatuses, reports } from "./schema.ts";
-import { newUnsubscribeToken, unsubscribePath } from "./unsubscribe-token.ts";
+import { newLinkToken, unsubscribePath } from "./unsubscribe-token.ts";
 
 export const FOLLOWER_TEMPLATE_KEY = "reports.follower_update";
 
@@ -40,8 +40,8 @@ export type FollowerUpdate = {
 
 /**
  * Tells every follower of a report what changed: the status it moved to, the public reply text, and where to
- * see it. Residents get inbox and email in their own language setting, e-mail followers an email in the
- * language they followed in. The one who made the change (a resident reopening it) is not told about their
+ * see it. Residents get inbox and email in their own language setting, e-mail followers (once they have
+ * confirmed their address) an email in the language they followed in. The one who made the change (a resident reopening it) is not told about their
  * own action. The status named is the one of the event, not the report's current one, so a message delivered
  * after a later change still tells what this change did.
  */
@@ -111,7 +111,8 @@ export async function notifyFollowers(db: Db, update: FollowerUpdate): Promise<n
       if (!follower.residentId && actorEmail && follower.email?.toLowerCase() === actorEmail) {
         continue;
       }
-      if (!follower.residentId && !follower.email) {
+      // An address nobody has confirmed as theirs gets nothing: anyone can type a stranger's address.
+      if (!follower.residentId && (!follower.email || !follower.confirmedAt)) {
         continue;
       }
       const language = follower.residentId ? (resident?.preferredLanguage ?? "ja") : follower.locale;
@@ -119,7 +120,7 @@ export async function notifyFollowers(db: Db, update: FollowerUpdate): Promise<n
       // older e-mails stop working (residents unfollow on the report page instead).
       let unsubscribe = "";
       if (!follower.residentId) {
-        const { token, hash } = newUnsubscribeToken();
+        const { token, hash } = newLinkToken();
         await tx
           .update(reportFollowers)
           .set({ unsubscribeTokenHash: hash })

@@ -22,6 +22,7 @@ import {
   reopenReport,
 } from "./operations/reopen-report.ts";
 import { unfollowReport } from "./operations/unfollow-report.ts";
+import { reportConfirmFollowerPages } from "./public-confirm-follower.ts";
 import { reportUnsubscribePages } from "./public-unsubscribe.ts";
 import { followForm, mapScripts, overRateLimit, signInToReport, stageBadge } from "./public-view.ts";
 import { findReportPhoto, selectReportsWithStatus } from "./report-rows.ts";
@@ -344,6 +345,7 @@ export const reportPublicPages = new Hono<AppEnv>()
   .route("/", mapAssetRoutes)
   .route("/", offlineTileRoutes)
   .route("/", reportUnsubscribePages)
+  .route("/", reportConfirmFollowerPages)
   .get("/reports", listPage)
   .get(`/reports/:reference${REF}`, (c) => reportPage(c, c.req.param("reference")))
   .post(`/reports/:reference${REF}/follow`, async (c) => {

@@ -8,6 +8,7 @@ import { addSecondCity } from "../../core/testing/second-city.ts";
 import { createTestPlatform, type TestPlatform } from "../../core/testing/test-platform.ts";
 import { reportsModule } from "./module.ts";
 import { changeReportStatus } from "./operations/change-report-status.ts";
+import { mergeReports } from "./operations/merge-reports.ts";
 import { submitReport } from "./operations/submit-report.ts";
 import { type Report, reportFollowers } from "./schema.ts";
 import { demoPlaces } from "./seeds.ts";
@@ -42,6 +43,12 @@ async function file(email: string, locale: "ja" | "en" = "ja"): Promise<Report> 
   if (!result.ok) {
     throw new Error(JSON.stringify(result.problems));
   }
+  // The address is taken as confirmed (public-confirm-follower.test.ts covers confirming it), so no
+  // confirmation mail is sent and every update reaches it.
+  await db()
+    .update(reportFollowers)
+    .set({ confirmedAt: new Date() })
+    .where(eq(reportFollowers.reportId, result.report.id));
   return result.report;
 }
 
@@ -150,6 +157,34 @@ describe("one-click unsubscribe for e-mail followers", () => {
     expect((await post(`http://localhost${older}`)).status).toBe(404);
     expect(await followersOf(report)).toHaveLength(1);
     expect((await platform.request(`http://localhost${newest}`)).status).toBe(200);
+  });
+
+  it("stops the updates of the report a merge carried the address to, by the merged notice's link", async () => {
+    // The same person reported the problem twice; someone else reported it once more.
+    const target = await file("twice@example.jp");
+    const middle = await file("middle@example.jp");
+    const duplicate = await file("twice@example.jp");
+    // Merged twice over: duplicate → middle → target.
+    await mergeReports({ ...adminCtx(), reportId: duplicate.id, into: { id: middle.id } });
+    await mergeReports({ ...adminCtx(), reportId: middle.id, into: { id: target.id } });
+    await platform.worker.drain();
+    expect((await followersOf(middle)).map((f) => f.email?.toLowerCase())).toContain("twice@example.jp");
+    const [notice] = await mailsTo(duplicate, "twice@example.jp");
+    expect(notice?.body).toContain(middle.reference);
+    const path = await linkIn(duplicate, "twice@example.jp");
+
+    expect((await post(`http://localhost${path}`)).status).toBe(200);
+    for (const report of [duplicate, middle, target]) {
+      expect((await followersOf(report)).map((f) => f.email?.toLowerCase())).not.toContain(
+        "twice@example.jp",
+      );
+    }
+    // Someone else's copy stays and still hears of the target.
+    expect((await followersOf(target)).map((f) => f.email)).toEqual(["middle@example.jp"]);
+    await changeReportStatus({ ...adminCtx(), reportId: target.id, statusKey: "in_progress" });
+    await platform.worker.drain();
+    expect(await mailsTo(target, "twice@example.jp")).toHaveLength(0);
+    expect(await mailsTo(target, "middle@example.jp")).toHaveLength(1);
   });
 
   it("answers 404 to a wrong token and to a token of another city", async () => {

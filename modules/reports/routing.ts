@@ -1,4 +1,4 @@
-import { and, eq, ne } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../../core/db/database.ts";
 import { containsPoint, inBBox, type LatLng } from "../../core/geo/geo.ts";
 import {
@@ -27,19 +27,30 @@ export type Route = {
   reason: "category_and_area" | "category" | "area" | "category_default" | "none";
 };
 
+const routingLockKey = (tenantId: string) => `report-rules:${tenantId}`;
+
+/** Rule and area edits of a city take turns, so a preview's hash is checked against settled data. */
+export async function lockRoutingSetup(tx: Db, tenantId: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${routingLockKey(tenantId)}))`);
+}
+
+/**
+ * The same lock, shared: a report being filed holds it so no area edit or delete commits in between, while
+ * filings never wait for each other (shared holders do not block one another).
+ */
+export async function shareRoutingSetup(tx: Db, tenantId: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock_shared(hashtext(${routingLockKey(tenantId)}))`);
+}
+
+/** Queries run one after another: `db` may be a transaction, whose one connection takes one query at a time. */
 export async function loadRoutingSetup(db: Db, tenantId: string): Promise<RoutingSetup> {
-  const [rules, areas, boundary] = await Promise.all([
-    db.select().from(reportRoutingRules).where(eq(reportRoutingRules.tenantId, tenantId)),
-    db
-      .select()
-      .from(reportAreas)
-      .where(and(eq(reportAreas.tenantId, tenantId), ne(reportAreas.kind, "boundary"))),
-    db
-      .select()
-      .from(reportAreas)
-      .where(and(eq(reportAreas.tenantId, tenantId), eq(reportAreas.kind, "boundary"))),
-  ]);
-  return { rules, areas, boundary: boundary[0] ?? null };
+  const rules = await db.select().from(reportRoutingRules).where(eq(reportRoutingRules.tenantId, tenantId));
+  const areas = await db.select().from(reportAreas).where(eq(reportAreas.tenantId, tenantId));
+  return {
+    rules,
+    areas: areas.filter((area) => area.kind !== "boundary"),
+    boundary: areas.find((area) => area.kind === "boundary") ?? null,
+  };
 }
 
 export function areasContaining(setup: RoutingSetup, point: LatLng): ReportArea[] {

@@ -202,6 +202,10 @@ export const reportFollowers = pgTable("report_followers", {
     .notNull()
     .default("ja"),
   unsubscribeTokenHash: text("unsubscribe_token_hash"),
+  /** When an e-mail follower confirmed the address by the mailed link; until then it gets no updates. */
+  confirmedAt: timestamptz("confirmed_at"),
+  /** SHA-256 (hex) of the pending confirmation link's secret. Residents need no confirmation: both stay null. */
+  confirmTokenHash: text("confirm_token_hash"),
   createdAt: timestamptz("created_at").notNull().defaultNow(),
 });
 export type ReportFollower = typeof reportFollowers.$inferSelect;

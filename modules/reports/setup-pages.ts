@@ -7,13 +7,26 @@ import { csrfField, renderPage } from "../../core/http/layout.ts";
 import { authorizeStaff } from "../../core/http/middleware.ts";
 import { type Bilingual, ProblemError } from "../../core/http/problem.ts";
 import { listPublishedForms } from "../forms/index.ts";
-import { previewRoutingRules, type RoutingRuleChange } from "./operations/preview-routing-rules.ts";
+import { checkAreaDeletable, deleteReportArea, reportsNamingArea } from "./operations/delete-report-area.ts";
+import {
+  previewRoutingRules,
+  type RoutingPreview,
+  type RoutingPreviewRow,
+  type RoutingRuleChange,
+} from "./operations/preview-routing-rules.ts";
 import { saveReplyTemplate, type TemplateInput } from "./operations/save-reply-template.ts";
 import { type AreaInput, saveReportArea } from "./operations/save-report-area.ts";
 import { type CategoryInput, saveReportCategory } from "./operations/save-report-category.ts";
 import { removeReportStatus, type StatusInput, saveReportStatus } from "./operations/save-report-status.ts";
 import { checkRuleChange, saveRoutingRule } from "./operations/save-routing-rule.ts";
-import { reportRoutingRules, statusCategories } from "./schema.ts";
+import {
+  type AreaEditInput,
+  type CheckedAreaEdit,
+  checkAreaEdit,
+  findArea,
+  updateReportArea,
+} from "./operations/update-report-area.ts";
+import { type ReportArea, reportAreas, reportRoutingRules, statusCategories } from "./schema.ts";
 import {
   errorsNotice,
   formFields,
@@ -62,6 +75,12 @@ const statusCategoryLabels: Record<string, Bilingual> = {
   open: { ja: "未完了（open）", en: "Open" },
   closed: { ja: "対応しない（closed）", en: "Closed (not fixed)" },
   fixed: { ja: "対応済み（fixed）", en: "Fixed" },
+};
+
+const areaKindLabels: Record<string, Bilingual> = {
+  boundary: { ja: "市の境界", en: "city boundary" },
+  machiaza: { ja: "町字", en: "machiaza" },
+  polygon: { ja: "区域", en: "district" },
 };
 
 /** A select with its label and, when refused, its message tied to it. */
@@ -114,6 +133,11 @@ async function overviewPage(
     .from(reportRoutingRules)
     .where(eq(reportRoutingRules.tenantId, ctx.tenantId))
     .orderBy(asc(reportRoutingRules.createdAt));
+  // The lookups leave the boundary out (it is no routing area); here it is listed so it can be reshaped.
+  const boundary = await ctx.db
+    .select()
+    .from(reportAreas)
+    .where(and(eq(reportAreas.tenantId, ctx.tenantId), eq(reportAreas.kind, "boundary")));
   const form = view.form;
   const formErrors = (matches: boolean) => (matches ? (view.errors ?? {}) : {});
   const posted = (name: string) => view.posted?.[name] ?? "";
@@ -189,7 +213,8 @@ ${choice(
 ${text("sortOrder", say(c, "順番", "Order"), newPosted("sortOrder") || "100", { id: "new-sortOrder", error: newErrors["sortOrder"], c })}
 <div class="button-row"><button type="submit">${say(c, "状態を追加", "Add status")}</button></div></fieldset></form>
 <h2>${say(c, "町字・区域", "Areas")}</h2>
-<ul>${look.areas.map((a) => html`<li>${named(c, a)} (${a.code}, ${a.kind}, ${Math.round(a.areaM2 / 1000) / 1000} km²)</li>`)}</ul>
+<p>${say(c, "名前を選ぶと、名前と形を直したり削除したりできます。", "Choose a name to edit its names and shape, or to delete it.")}</p>
+<ul>${[...boundary, ...look.areas].map((a) => html`<li><a href="${BASE}/areas/${a.id}">${named(c, a)}</a> (${a.code}, ${pick(c, areaKindLabels[a.kind]!)}, ${Math.round(a.areaM2 / 1000) / 1000} km²)</li>`)}</ul>
 <form method="post" action="${BASE}/areas">${csrfField(c)}<fieldset><legend>${say(c, "区域を追加（GeoJSONを貼り付け）", "Add an area (paste GeoJSON)")}</legend>
 ${text("code", say(c, "コード", "Code"), areaPosted("code"), { error: areaErrors["code"], c, id: "area-code" })}
 ${text("nameJa", say(c, "名前（日本語）", "Name (Japanese)"), areaPosted("nameJa"), { error: areaErrors["nameJa"], c })}
@@ -243,6 +268,49 @@ function changeFrom(get: (name: string) => string): RoutingRuleChange {
       };
 }
 
+/** A rule as staff read it: category × area → department. */
+const ruleText = (
+  c: Context<AppEnv>,
+  look: Lookups,
+  rule: { categoryId: string | null; areaId: string | null; departmentId: string },
+) =>
+  `${rule.categoryId ? named(c, look.category(rule.categoryId)) : say(c, "すべての種類", "Any category")} × ${rule.areaId ? named(c, look.area(rule.areaId)) : say(c, "市内全域", "Anywhere")} → ${named(c, look.department(rule.departmentId))}`;
+
+/**
+ * What a routing preview found: how many recent reports would go to another department, and (when the
+ * boundary shrinks) which places would be left outside it, each in its own table.
+ */
+function previewSummary(c: Context<AppEnv>, look: Lookups, preview: RoutingPreview) {
+  const moved = preview.changes.filter((row) => !row.outside && row.from !== row.to);
+  const outside = preview.changes.filter((row) => row.outside);
+  const head = html`<thead><tr><th scope="col">${say(c, "受付番号", "Reference")}</th><th scope="col">${say(c, "種類", "Category")}</th><th scope="col">${say(c, "区域", "Area")}</th><th scope="col">${say(c, "現在", "Now")}</th><th scope="col">${say(c, "変更後", "After")}</th></tr></thead>`;
+  const cells = (row: RoutingPreviewRow) =>
+    html`<td><a href="/staff/reports/${row.reportId}">${row.reference}</a></td><td>${named(c, look.category(row.categoryId))}</td><td>${named(c, look.area(row.areaId))}</td><td>${named(c, look.department(row.from))}</td>`;
+  return html`<p role="status" id="preview-count">${say(c, `直近の通報${preview.available}件のうち新しい${preview.examined}件を調べました。担当部署が変わるのは${moved.length}件です。`, `Examined the newest ${preview.examined} of ${preview.available} recent reports: ${moved.length} would go to another department.`)}${
+    outside.length > 0
+      ? say(
+          c,
+          `${outside.length}件の場所は市の境界の外になり、今後そこからの通報は受け付けません。`,
+          ` ${outside.length} would be outside the city boundary: new reports there would be refused.`,
+        )
+      : ""
+  } ${say(c, "（保存しても受付済みの通報の担当は変わりません。これからの通報に適用されます）", "(Saving does not move reports already received; it applies to new ones.)")}</p>
+${
+  moved.length > 0
+    ? html`<table class="data-table"><caption>${say(c, "担当部署が変わる通報", "Reports that would go to another department")}</caption>${head}<tbody>${moved.map(
+        (row) => html`<tr>${cells(row)}<td>${named(c, look.department(row.to))}</td></tr>`,
+      )}</tbody></table>`
+    : ""
+}${
+  outside.length > 0
+    ? html`<table class="data-table"><caption>${say(c, "市の境界の外になる場所の通報", "Reports at places left outside the city boundary")}</caption>${head}<tbody>${outside.map(
+        (row) =>
+          html`<tr>${cells(row)}<td>${say(c, "境界の外（受け付けない）", "Outside the boundary (refused)")}</td></tr>`,
+      )}</tbody></table>`
+    : ""
+}`;
+}
+
 async function previewPage(
   c: Context<AppEnv>,
   change: RoutingRuleChange,
@@ -264,7 +332,7 @@ async function previewPage(
           .where(and(eq(reportRoutingRules.tenantId, ctx.tenantId), eq(reportRoutingRules.id, change.ruleId)))
       : [];
   const describe = (categoryId: string | null, areaId: string | null, departmentId: string) =>
-    `${categoryId ? named(c, look.category(categoryId)) : say(c, "すべての種類", "Any category")} × ${areaId ? named(c, look.area(areaId)) : say(c, "市内全域", "Anywhere")} → ${named(c, look.department(departmentId))}`;
+    ruleText(c, look, { categoryId, areaId, departmentId });
   return renderPage(c, {
     title,
     status: problem?.status ?? 200,
@@ -277,21 +345,98 @@ ${problem ? problemNotice(c, problem) : ""}
           ? describe(removing.categoryId, removing.areaId, removing.departmentId)
           : "—"
     }</strong></p>
-<p role="status" id="preview-count">${say(c, `直近の通報${preview.available}件のうち新しい${preview.examined}件を調べました。担当部署が変わるのは${preview.changes.length}件です。`, `Examined the newest ${preview.examined} of ${preview.available} recent reports: ${preview.changes.length} would go to another department.`)} ${say(c, "（保存しても受付済みの通報の担当は変わりません。これからの通報に適用されます）", "(Saving does not move reports already received; it applies to new ones.)")}</p>
-${
-  preview.changes.length > 0
-    ? html`<table class="data-table"><caption>${say(c, "担当が変わる通報", "Reports that would move")}</caption><thead><tr><th scope="col">${say(c, "受付番号", "Reference")}</th><th scope="col">${say(c, "種類", "Category")}</th><th scope="col">${say(c, "区域", "Area")}</th><th scope="col">${say(c, "現在", "Now")}</th><th scope="col">${say(c, "変更後", "After")}</th></tr></thead><tbody>${preview.changes.map(
-        (row) =>
-          html`<tr><td><a href="/staff/reports/${row.reportId}">${row.reference}</a></td><td>${named(c, look.category(row.categoryId))}</td><td>${named(c, look.area(row.areaId))}</td><td>${named(c, look.department(row.from))}</td><td>${named(c, look.department(row.to))}</td></tr>`,
-      )}</tbody></table>`
-    : ""
-}
+${previewSummary(c, look, preview)}
 <form method="post" action="${BASE}/rules">${csrfField(c)}<input type="hidden" name="hash" value="${preview.hash}">${
       change.kind === "remove"
         ? html`<input type="hidden" name="remove" value="${change.ruleId}">`
         : html`<input type="hidden" name="category" value="${change.categoryId ?? ""}"><input type="hidden" name="area" value="${change.areaId ?? ""}"><input type="hidden" name="department" value="${change.departmentId}">`
     }
 <div class="button-row"><button type="submit">${change.kind === "add" ? say(c, "このルールを保存", "Save this rule") : say(c, "このルールを削除", "Remove this rule")}</button></div></form>`,
+  });
+}
+
+/** An area's edit page: names and shape, the rules naming it, and deleting it. */
+async function areaPage(
+  c: Context<AppEnv>,
+  id: string,
+  view: { errors?: Record<string, Bilingual>; posted?: AreaEditInput; problem?: ProblemError } = {},
+) {
+  const ctx = await setupContext(c);
+  const look = await loadLookups(ctx.db, ctx.tenantId);
+  const area = await findArea(ctx.db, ctx.tenantId, id);
+  const rules = await ctx.db
+    .select()
+    .from(reportRoutingRules)
+    .where(and(eq(reportRoutingRules.tenantId, ctx.tenantId), eq(reportRoutingRules.areaId, area.id)))
+    .orderBy(asc(reportRoutingRules.createdAt));
+  const v: AreaEditInput = view.posted ?? {
+    nameJa: area.nameJa,
+    nameEn: area.nameEn,
+    geojson: JSON.stringify(area.geometry),
+  };
+  const e = view.errors ?? {};
+  const title = say(c, `区域「${area.nameJa}」`, `Area “${area.nameEn}”`);
+  return renderPage(c, {
+    title,
+    status: view.problem?.status ?? (Object.keys(e).length > 0 ? 422 : 200),
+    body: html`<p><a href="${BASE}">${say(c, "設定に戻る", "Back to settings")}</a></p><h1>${title}</h1>
+${view.problem ? problemNotice(c, view.problem) : ""}${errorsNotice(c, e)}
+<dl class="summary-list"><dt>${say(c, "コード", "Code")}</dt><dd>${area.code}</dd><dt>${say(c, "区分", "Kind")}</dt><dd>${pick(c, areaKindLabels[area.kind]!)}</dd><dt>${say(c, "面積", "Size")}</dt><dd>${Math.round(area.areaM2 / 1000) / 1000} km²</dd></dl>
+<form method="post" action="${BASE}/areas/${area.id}">${csrfField(c)}<fieldset><legend>${say(c, "名前と形", "Names and shape")}</legend>
+${text("nameJa", say(c, "名前（日本語）", "Name (Japanese)"), v.nameJa, { error: e["nameJa"], c })}
+${text("nameEn", say(c, "名前（英語）", "Name (English)"), v.nameEn, { error: e["nameEn"], c })}
+<div class="field${e["geojson"] ? " field-invalid" : ""}"><label for="f-geojson">${say(c, "GeoJSON（Polygon / MultiPolygon、[経度, 緯度]）", "GeoJSON (Polygon / MultiPolygon, [longitude, latitude])")}</label><span class="hint" id="f-geojson-hint">${say(c, "形を変えると、保存の前に直近の通報の振り分けがどう変わるかを確認します。", "When the shape changes, you see how recent reports would be routed before it is saved.")}</span>${e["geojson"] ? html`<span class="field-error" id="f-geojson-error">${pick(c, e["geojson"])}</span>` : ""}<textarea id="f-geojson" name="geojson" rows="6" aria-describedby="f-geojson-hint${e["geojson"] ? " f-geojson-error" : ""}"${e["geojson"] ? html` aria-invalid="true"` : ""}>${v.geojson}</textarea></div>
+<div class="button-row"><button type="submit">${say(c, "保存", "Save")}</button></div></fieldset></form>
+<h2>${say(c, "削除", "Delete")}</h2>
+${
+  area.kind === "boundary"
+    ? html`<p>${say(c, "市の境界は削除できません。境界の外の通報は受け付けないため、境界がなくなると市外からの通報も受け付けてしまいます。形を直すときは上で編集してください。", "The city boundary cannot be deleted: reports outside it are refused, so without it reports from anywhere would be accepted. Edit its shape above instead.")}</p>`
+    : rules.length > 0
+      ? html`<p>${say(c, "この区域は次の振り分けルールで使われているため削除できません。削除するには、先に設定画面でこれらのルールを削除してください。", "This area cannot be deleted while these routing rules use it. Remove them on the settings page first.")}</p><ul>${rules.map((r) => html`<li>${ruleText(c, look, r)}</li>`)}</ul>`
+      : html`<form method="post" action="${BASE}/areas/${area.id}/delete">${csrfField(c)}<div class="button-row"><button type="submit" class="button-secondary">${say(c, `「${area.nameJa}」を削除…`, `Delete “${area.nameEn}”…`)}</button></div></form>`
+}`,
+  });
+}
+
+/** Before an area is deleted: what happens to the reports naming it, and the button that deletes it. */
+async function areaDeletePage(c: Context<AppEnv>, area: ReportArea) {
+  const ctx = await setupContext(c);
+  const relabelled = await reportsNamingArea(ctx.db, ctx.tenantId, area.id);
+  const title = say(c, `区域「${area.nameJa}」を削除しますか`, `Delete the area “${area.nameEn}”?`);
+  return renderPage(c, {
+    title,
+    body: html`<p><a href="${BASE}/areas/${area.id}">${say(c, "編集に戻る", "Back to editing")}</a></p><h1>${title}</h1>
+<p id="delete-effect">${say(
+      c,
+      `この区域を町字・区域としている通報${relabelled}件は、その場所を含む別の区域（なければ「なし」）に付け替えられます。担当部署は変わりません。削除は元に戻せませんが、形は監査記録に残ります。`,
+      `${relabelled} reports name this area as theirs: each will be re-labelled with another area containing it (or none). Their departments stay. Deleting cannot be undone, but the shape is kept in the audit log.`,
+    )}</p>
+<form method="post" action="${BASE}/areas/${area.id}/delete" aria-describedby="delete-effect">${csrfField(c)}<input type="hidden" name="confirm" value="1">
+<div class="button-row"><button type="submit">${say(c, `「${area.nameJa}」を削除する`, `Delete “${area.nameEn}”`)}</button> <a href="${BASE}/areas/${area.id}">${say(c, "やめる", "Cancel")}</a></div></form>`,
+  });
+}
+
+/** Before a new shape is saved: how recent reports would be routed with it, and the save button. */
+async function areaPreviewPage(
+  c: Context<AppEnv>,
+  edit: CheckedAreaEdit,
+  problem: ProblemError | null = null,
+) {
+  const ctx = await setupContext(c);
+  const look = await loadLookups(ctx.db, ctx.tenantId);
+  const preview = await previewRoutingRules({ db: ctx.db, tenantId: ctx.tenantId, change: edit.reshape! });
+  const area: ReportArea = edit.area;
+  const title = say(c, "区域の形の変更を確認", "Preview the new shape");
+  return renderPage(c, {
+    title,
+    status: problem?.status ?? 200,
+    body: html`<p><a href="${BASE}/areas/${area.id}">${say(c, "編集に戻る", "Back to editing")}</a></p><h1>${title}</h1>
+${problem ? problemNotice(c, problem) : ""}
+<p>${say(c, "区域: ", "Area: ")}<strong>${say(c, edit.nameJa, edit.nameEn)}</strong> (${area.code}, ${pick(c, areaKindLabels[area.kind]!)})</p>
+${area.kind === "boundary" ? html`<p>${say(c, "境界の形を変えると、その外になる場所からの新しい通報は受け付けなくなります。", "A new boundary shape refuses new reports from places left outside it.")}</p>` : ""}
+${previewSummary(c, look, preview)}
+<form method="post" action="${BASE}/areas/${area.id}">${csrfField(c)}<input type="hidden" name="hash" value="${preview.hash}"><input type="hidden" name="nameJa" value="${edit.nameJa}"><input type="hidden" name="nameEn" value="${edit.nameEn}"><input type="hidden" name="geojson" value="${JSON.stringify(edit.geometry)}">
+<div class="button-row"><button type="submit">${say(c, "この形で保存", "Save this shape")}</button></div></form>`,
   });
 }
 
@@ -499,6 +644,57 @@ export const reportSetupPages = new Hono<AppEnv>()
     return result.ok
       ? c.redirect(BASE, 303)
       : overviewPage(c, { errors: result.errors, posted: { ...input }, form: { kind: "area" } });
+  })
+  .get(`${BASE}/areas/:id${ID}`, (c) => areaPage(c, c.req.param("id")))
+  .post(`${BASE}/areas/:id${ID}`, async (c) => {
+    const ctx = await setupContext(c);
+    const id = c.req.param("id");
+    const { get } = await formFields(c);
+    const input: AreaEditInput = { nameJa: get("nameJa"), nameEn: get("nameEn"), geojson: get("geojson") };
+    const hash = get("hash");
+    // A refused edit is drawn again; a new shape goes to its preview (again, fresh, when the old one is stale).
+    const checkAgain = async (problem: ProblemError | null) => {
+      const checked = checkAreaEdit(await findArea(ctx.db, ctx.tenantId, id), input);
+      if (!checked.ok) {
+        return areaPage(c, id, { errors: checked.errors, posted: input });
+      }
+      return checked.value.reshape ? areaPreviewPage(c, checked.value, problem) : null;
+    };
+    if (!hash) {
+      const page = await checkAgain(null);
+      if (page) {
+        return page;
+      }
+    }
+    const result = await orProblem(() => updateReportArea({ ...ctx, id, input, previewHash: hash || null }));
+    if (result instanceof ProblemError) {
+      if (result.status !== 409) {
+        throw result;
+      }
+      return (await checkAgain(result)) ?? areaPage(c, id, { problem: result, posted: input });
+    }
+    return result.ok ? c.redirect(BASE, 303) : areaPage(c, id, { errors: result.errors, posted: input });
+  })
+  .post(`${BASE}/areas/:id${ID}/delete`, async (c) => {
+    const ctx = await setupContext(c);
+    const id = c.req.param("id");
+    const { get } = await formFields(c);
+    // The first press shows what deleting does; only the confirmation's own button deletes.
+    const result = await orProblem(async () => {
+      if (get("confirm") === "1") {
+        return deleteReportArea({ ...ctx, id });
+      }
+      const area = await findArea(ctx.db, ctx.tenantId, id);
+      await checkAreaDeletable(ctx.db, ctx.tenantId, area);
+      return areaDeletePage(c, area);
+    });
+    if (result instanceof ProblemError) {
+      if (result.status === 404) {
+        throw result;
+      }
+      return areaPage(c, id, { problem: result });
+    }
+    return result instanceof Response ? result : c.redirect(BASE, 303);
   })
   .get(`${BASE}/rules/preview`, (c) =>
     previewPage(

@@ -14,6 +14,7 @@ import {
   clientIp,
 } from "../../core/http/middleware.ts";
 import { ProblemError, problems } from "../../core/http/problem.ts";
+import { isReferenceNumber } from "../../core/reference/reference-number.ts";
 import {
   type Answers,
   describeFormAnswers,
@@ -22,8 +23,8 @@ import {
   renderFormQuestions,
 } from "../forms/index.ts";
 import { addReportNote } from "./operations/add-report-note.ts";
-import { assignReport } from "./operations/assign-report.ts";
-import { bulkUpdateReports } from "./operations/bulk-update-reports.ts";
+import { assignReport, type MayHandle } from "./operations/assign-report.ts";
+import { bulkUpdateReports, MAX_BULK } from "./operations/bulk-update-reports.ts";
 import { changeReportStatus } from "./operations/change-report-status.ts";
 import { exportReports } from "./operations/export-reports.ts";
 import { findNearbyReports } from "./operations/find-nearby-reports.ts";
@@ -65,6 +66,12 @@ const HANDLE = "reports.report.handle";
 const EXPORT = "reports.report.export";
 
 /** The member's context for a change: their reach for "handle", so the operation checks each report. */
+/** The roles the city's policy lets handle reports: only their members are offered or accepted as assignees. */
+const mayHandle =
+  (c: Context<AppEnv>): MayHandle =>
+  (role) =>
+    c.var.policy.can(role, HANDLE);
+
 async function changeContext(c: Context<AppEnv>): Promise<StaffChangeContext> {
   const { staff, scope } = await authorizeStaffScope(c, HANDLE);
   return { ...staffActing(c, staff.id), scope };
@@ -185,6 +192,16 @@ ${
     ? html`<fieldset><legend>${say(c, "選んだ通報をまとめて変更", "Change the selected reports")}</legend>
 <div class="field"><label for="f-bulk-department">${say(c, "担当部署", "Department")}</label><select id="f-bulk-department" name="department">${look.departments.map((d) => option(d.id, named(c, d), ""))}</select></div>
 <div class="button-row"><button type="submit" name="kind" value="assign">${say(c, "担当部署を変更", "Route to department")}</button></div>
+<div class="field"><label for="f-bulk-assignee">${say(c, "担当者", "Assignee")}</label><select id="f-bulk-assignee" name="assignee">${option("", say(c, "選んでください", "Choose"), "")}${look.staff
+        .filter((m) => m.departmentId && inScope(scope, m.departmentId) && mayHandle(c)(m.role))
+        .map((m) =>
+          option(
+            m.id,
+            `${m.id === staff.id ? say(c, "自分", "Me") : m.displayName}（${named(c, look.department(m.departmentId))}）`,
+            "",
+          ),
+        )}</select></div>
+<div class="button-row"><button type="submit" name="kind" value="assignee">${say(c, "担当者を割り当て", "Assign to")}</button> <button type="submit" name="kind" value="unassign" class="button-secondary">${say(c, "担当者を外す", "Unassign")}</button></div>
 <div class="field"><label for="f-bulk-status">${say(c, "状態", "Status")}</label><select id="f-bulk-status" name="status">${look.statuses.map((s) => option(s.key, labelled(c, s), ""))}</select></div>
 <div class="button-row"><button type="submit" name="kind" value="status">${say(c, "状態を変更", "Change status")}</button></div></fieldset>`
     : ""
@@ -201,18 +218,33 @@ type Typed = Partial<
   >
 >;
 
-/** After a bulk change: how many reports changed, and how many were skipped as unchanged or merged. */
+/**
+ * After a bulk change: how many reports changed, how many were skipped as unchanged or merged, and which the
+ * chosen assignee could not take (outside their departments, or not a member the actor may choose).
+ */
 function bulkNotice(c: Context<AppEnv>) {
   const changed = wholeNumber(c.req.query("changed") ?? "", 0, 10_000);
   const skipped = wholeNumber(c.req.query("skipped") ?? "", 0, 10_000);
   if (changed === null || skipped === null) {
     return "";
   }
+  const refused = (c.req.query("refused") ?? "")
+    .split(",")
+    .filter((reference) => isReferenceNumber(reference, "V"))
+    .slice(0, MAX_BULK);
   return html`<div class="panel-done" role="status"><p>${say(
     c,
     `${changed}件を変更しました。${skipped > 0 ? `${skipped}件は変更がないか統合済みのため、そのままです。` : ""}`,
     `${changed} changed.${skipped > 0 ? ` ${skipped} skipped: already so, or merged.` : ""}`,
-  )}</p></div>`;
+  )}</p>${
+    refused.length > 0
+      ? html`<p>${say(
+          c,
+          `次の${refused.length}件は、選んだ担当者が担当できない（その通報の担当部署やその下の係の職員でないか、あなたが選べない職員の）ため、変更しませんでした: ${refused.join("、")}`,
+          `${refused.length} not changed: the chosen assignee cannot take them (not in the report's department or below it, or not a member you can choose): ${refused.join(", ")}`,
+        )}</p>`
+      : ""
+  }</div>`;
 }
 
 type DetailView = { problem?: ProblemError | null; notice?: string | null; typed?: Typed };
@@ -225,6 +257,11 @@ const doneMessages = {
   note: { ja: "メモを残しました", en: "Note added" },
   merged: { ja: "統合しました", en: "Merged" },
   hidden: { ja: "公開地図の表示を変更しました", en: "Map visibility changed" },
+  entered: { ja: "通報を登録しました", en: "Report entered" },
+  entered_email: {
+    ja: "通報を登録しました。メールアドレスに確認のメールを送ります。通報した方がメールのリンクからアドレスを確認するまで、お知らせは届きません。そのことをお伝えください。",
+    en: "Report entered. A confirmation e-mail goes to the address given: the reporter gets no updates until they confirm it by the link in that e-mail. Please tell them so.",
+  },
 } as const;
 type DoneKey = keyof typeof doneMessages;
 const doneKey = (value: string | undefined): DoneKey | null =>
@@ -262,6 +299,8 @@ async function detailPage(c: Context<AppEnv>, report: Report, view: DetailView =
     ? await loadFormQuestions(db, { tenantId, slug: category.formSlug })
     : null;
   const answers = questions ? describeFormAnswers(questions, report.answers as Answers) : [];
+  // Addresses typed in without signing in that nobody has confirmed yet: replies do not reach them.
+  const awaiting = followers.filter((f) => f.email && !f.confirmedAt).length;
   const canHandle = c.var.policy.can(staff.role, HANDLE);
   const candidates =
     canHandle && category && !report.mergedIntoId ? await mergeCandidates(c, report, category) : [];
@@ -326,7 +365,7 @@ ${answers.map((a) => html`<dt>${pick(c, a.label)}</dt><dd>${pick(c, a.value)}</d
         : [report.contactName, report.contactEmail, report.contactPhone].filter(Boolean).join(" / ") ||
           (report.residentId ? say(c, "アカウントあり", "Has an account") : "—")
     }</dd>
-<dt>${say(c, "フォロワー", "Followers")}</dt><dd>${followers.length}</dd>
+<dt>${say(c, "フォロワー", "Followers")}</dt><dd>${followers.length}${awaiting > 0 ? say(c, `（うち${awaiting}件はメールアドレスの確認待ち。確認されるまでお知らせは届きません）`, ` (${awaiting} awaiting confirmation of their e-mail address; they get no updates until then)`) : ""}</dd>
 </dl>
 ${
   photos.length > 0
@@ -351,7 +390,7 @@ ${
 <form method="post" action="${base}/assign" aria-labelledby="assign-h">${version}
 <div class="field"><label for="f-department">${say(c, "担当部署", "Department")}</label><select id="f-department" name="department">${look.departments.map((d) => option(d.id, named(c, d), typed.department ?? report.departmentId ?? ""))}</select></div>
 <div class="field"><label for="f-assignee">${say(c, "担当者", "Assignee")}</label><select id="f-assignee" name="assignee">${option("", say(c, "未割り当て", "Unassigned"), assignee)}${option(staff.id, say(c, `自分（${staff.displayName}）`, `Me (${staff.displayName})`), assignee)}${look.staff
-        .filter((m) => m.id !== staff.id && m.departmentId)
+        .filter((m) => m.id !== staff.id && m.departmentId && mayHandle(c)(m.role))
         .map((m) =>
           option(m.id, `${m.displayName}（${named(c, look.department(m.departmentId))}）`, assignee),
         )}</select></div>
@@ -360,7 +399,7 @@ ${
 <form method="get" action="${base}"><div class="field"><label for="f-template">${say(c, "定型文", "Reply template")}</label><select id="f-template" name="template">${option("", say(c, "使わない", "None"), templateId)}${look.templates.map((t) => option(t.id, `${t.title}${t.statusKey ? ` → ${labelled(c, look.status(t.statusKey))}` : ""}`, templateId))}</select></div>
 <div class="button-row"><button type="submit" class="button-secondary">${say(c, "定型文を使う", "Use template")}</button></div></form>
 <form method="post" action="${base}/reply" aria-labelledby="reply-h">${version}<input type="hidden" name="template" value="${template?.id ?? ""}">
-<div class="field"><label for="f-reply">${say(c, "公開の回答（通報者とフォロワーに届きます）", "Public reply (sent to the reporter and followers)")}</label>${
+<div class="field"><label for="f-reply">${say(c, "公開の回答（通報者とフォロワーに届きます）", "Public reply (sent to the reporter and followers)")}${awaiting > 0 ? say(c, `（確認待ちのメールアドレス${awaiting}件には届きません）`, ` (not to the ${awaiting} address(es) awaiting confirmation)`) : ""}</label>${
         template?.statusKey
           ? html`<span class="hint" id="f-reply-hint">${say(c, `送ると状態が「${labelled(c, look.status(template.statusKey))}」になります`, `Sending it sets the status to “${labelled(c, look.status(template.statusKey))}”`)}</span>`
           : ""
@@ -680,19 +719,29 @@ export const reportStaffPages = new Hono<AppEnv>()
     const result = await orProblem(() =>
       bulkUpdateReports({
         ...ctx,
+        mayHandle: mayHandle(c),
         reportIds: ids,
         change:
           kind === "assign"
             ? { kind: "assign", departmentId: get("department") }
-            : { kind: "status", statusKey: get("status") },
+            : kind === "assignee"
+              ? { kind: "assign", assigneeStaffId: get("assignee") }
+              : kind === "unassign"
+                ? { kind: "assign", assigneeStaffId: null }
+                : { kind: "status", statusKey: get("status") },
       }),
     );
     if (result instanceof ProblemError) {
       return listPage(c, result);
     }
     const query = new URLSearchParams(new URL(c.req.url).search);
+    const refused = result.skipped.filter((x) => x.reason.startsWith("assignee_"));
     query.set("changed", String(result.changed.length));
-    query.set("skipped", String(result.skipped.length));
+    query.set("skipped", String(result.skipped.length - refused.length));
+    if (refused.length > 0) {
+      // References only: the notice names the reports the member could not take.
+      query.set("refused", refused.map((x) => x.reference).join(","));
+    }
     return c.redirect(`/staff/reports?${query}`, 303);
   })
   .get("/staff/reports/map", async (c) => {
@@ -814,7 +863,9 @@ export const reportStaffPages = new Hono<AppEnv>()
     if (!result.ok) {
       return newReportPage(c, { posted: input, problems: result.problems });
     }
-    return c.redirect(`/staff/reports/${result.report.id}`, 303);
+    // The caller is still on the line: staff tell them to confirm an address they gave.
+    const done = result.report.contactEmail && !result.report.residentId ? "entered_email" : "entered";
+    return c.redirect(`/staff/reports/${result.report.id}?done=${done}`, 303);
   })
   .get(`/staff/reports/:id${ID}`, async (c) => {
     const report = await reportFor(c, READ);
@@ -849,6 +900,7 @@ export const reportStaffPages = new Hono<AppEnv>()
       (ctx, report, get) =>
         assignReport({
           ...ctx,
+          mayHandle: mayHandle(c),
           reportId: report.id,
           expectedVersion: report.version,
           departmentId: get("department"),

@@ -42,6 +42,11 @@ async function file(
   if (!result.ok) {
     throw new Error(JSON.stringify(result.problems));
   }
+  // The reporter's address is taken as confirmed (reports.browser.test.ts confirms one through the page).
+  await db()
+    .update(reportFollowers)
+    .set({ confirmedAt: new Date() })
+    .where(eq(reportFollowers.reportId, result.report.id));
   return result.report;
 }
 
@@ -196,4 +201,39 @@ describe("通報の対応（職員）", () => {
       )
       .toBe(1);
   }, 60_000);
+
+  it("renames and deletes an area from the keyboard on the settings page; each page is accessible", async () => {
+    const admin = await staffPage("admin@tenohira.localhost");
+    await admin.goto(`${site}/staff/reports/setup`);
+    await admin.getByRole("link", { name: "港町" }).focus();
+    await Promise.all([admin.waitForURL(/\/staff\/reports\/setup\/areas\//), admin.keyboard.press("Enter")]);
+    await admin.getByRole("heading", { level: 1, name: "区域「港町」" }).waitFor();
+    expect(await axeViolations(admin), "area edit").toEqual([]);
+    await admin.getByLabel("名前（日本語）").focus();
+    await admin.keyboard.press("End");
+    await admin.keyboard.type("一丁目");
+    // Tab through the English name and the shape to the save button.
+    await admin.keyboard.press("Tab");
+    await admin.keyboard.press("Tab");
+    await admin.keyboard.press("Tab");
+    expect(await admin.evaluate(() => document.activeElement?.textContent)).toBe("保存");
+    await Promise.all([admin.waitForURL(`${site}/staff/reports/setup`), admin.keyboard.press("Enter")]);
+    await admin.getByRole("link", { name: "港町一丁目" }).waitFor();
+    expect(await axeViolations(admin), "setup after rename").toEqual([]);
+    // Deleting asks first, on a page of its own that says what happens to the reports naming the area.
+    await Promise.all([
+      admin.waitForURL(/\/staff\/reports\/setup\/areas\//),
+      admin.getByRole("link", { name: "港町一丁目" }).click(),
+    ]);
+    await admin.getByRole("button", { name: "「港町一丁目」を削除…" }).focus();
+    await Promise.all([admin.waitForURL(/\/delete$/), admin.keyboard.press("Enter")]);
+    await admin.getByRole("heading", { level: 1, name: "区域「港町一丁目」を削除しますか" }).waitFor();
+    expect(await admin.locator("#delete-effect").textContent()).toMatch(/通報\d+件は/);
+    expect(await axeViolations(admin), "area delete confirmation").toEqual([]);
+    await Promise.all([
+      admin.waitForURL(`${site}/staff/reports/setup`),
+      admin.getByRole("button", { name: "「港町一丁目」を削除する" }).click(),
+    ]);
+    expect(await admin.getByRole("link", { name: "港町一丁目" }).count()).toBe(0);
+  }, 30_000);
 });

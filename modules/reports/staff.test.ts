@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, isNotNull, sql } from "drizzle-orm";
 import iconv from "iconv-lite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../app/seed-demo.ts";
@@ -7,13 +7,15 @@ import { publishEvent } from "../../core/events/publish-event.ts";
 import { domainEvents } from "../../core/events/schema.ts";
 import { coarsen, type LatLng } from "../../core/geo/geo.ts";
 import { hashPassword } from "../../core/identity/passwords.ts";
+import { corePermissions, createPolicy } from "../../core/identity/policy.ts";
 import { departments, staffAccounts } from "../../core/identity/schema.ts";
 import { notifications } from "../../core/notifications/schema.ts";
 import { type Tenant, tenants } from "../../core/tenancy/schema.ts";
 import { addSecondCity } from "../../core/testing/second-city.ts";
 import { createTestPlatform, type TestPlatform } from "../../core/testing/test-platform.ts";
+import { reportsModule } from "./module.ts";
 import { addReportNote } from "./operations/add-report-note.ts";
-import { assignReport } from "./operations/assign-report.ts";
+import { assignReport, type MayHandle } from "./operations/assign-report.ts";
 import { bulkUpdateReports } from "./operations/bulk-update-reports.ts";
 import { changeReportStatus } from "./operations/change-report-status.ts";
 import { hideReport } from "./operations/hide-report.ts";
@@ -39,6 +41,8 @@ import type { StaffChangeContext } from "./staff-changes.ts";
 import { addReportBasics } from "./testing.ts";
 
 let platform: TestPlatform;
+/** The policy the app builds, so assignees are judged by the manifests' roles. */
+const policy = createPolicy([...corePermissions, ...(reportsModule.permissions ?? [])]);
 let tenant: Tenant;
 let otherTenant: Tenant;
 const db = () => platform.services.database.db;
@@ -51,9 +55,10 @@ let manager: Record<string, string>;
 let other: Record<string, string>;
 
 /** The change context of a demo member, with the scope their department gives. */
-function as(email: string, departmentCodes: string[] | "all"): StaffChangeContext {
+function as(email: string, departmentCodes: string[] | "all"): StaffChangeContext & { mayHandle: MayHandle } {
   return {
     db: db(),
+    mayHandle: (role) => policy.can(role, "reports.report.handle"),
     tenantId: tenant.id,
     actor: { type: "staff", id: staffId[email]! },
     scope:
@@ -85,6 +90,11 @@ async function file(
   if (!result.ok) {
     throw new Error(JSON.stringify(result.problems));
   }
+  // The reporter's address is taken as confirmed (public-confirm-follower.test.ts covers confirming it).
+  await db()
+    .update(reportFollowers)
+    .set({ confirmedAt: new Date() })
+    .where(and(eq(reportFollowers.reportId, result.report.id), isNotNull(reportFollowers.email)));
   return result.report;
 }
 
@@ -316,7 +326,8 @@ describe("staff operations", () => {
     const target = await file("road-damage", demoPlaces.kitaMachi, { email: "first@example.jp" });
     const duplicate = await file("road-damage", demoPlaces.kitaMachi, { email: "second@example.jp" });
     const cellsBefore = await cellCount();
-    // The same address in other capitals is the same follower; the language they chose goes with them.
+    // The same address in other capitals is the same follower; the language they chose goes with them, and
+    // an address nobody confirmed stays unconfirmed.
     await db()
       .insert(reportFollowers)
       .values([
@@ -346,10 +357,10 @@ describe("staff operations", () => {
       .select()
       .from(reportFollowers)
       .where(eq(reportFollowers.reportId, target.id));
-    expect(followers.map((f) => [f.email, f.source, f.locale]).sort()).toEqual([
-      ["english@example.jp", "merge", "en"],
-      ["first@example.jp", "reporter", "ja"],
-      ["second@example.jp", "merge", "ja"],
+    expect(followers.map((f) => [f.email, f.source, f.locale, f.confirmedAt !== null]).sort()).toEqual([
+      ["english@example.jp", "merge", "en", false],
+      ["first@example.jp", "reporter", "ja", true],
+      ["second@example.jp", "merge", "ja", true],
     ]);
     expect((await entriesOf(duplicate.id)).at(-1)).toMatchObject({ kind: "merged", public: true });
     expect((await entriesOf(target.id)).at(-1)).toMatchObject({ kind: "merged_from", public: true });
@@ -1279,6 +1290,7 @@ describe("follower notifications in the follower's language and the event's stat
       email: "visitor@example.com",
       source: "follow",
       locale: "en",
+      confirmedAt: new Date(),
     });
     // Two changes before the worker runs: each message names the status its own change set.
     await changeReportStatus({ ...doroCtx(), reportId: report.id, statusKey: "scheduled" });

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { defineSubscriber, type EventSubscriber } from "../../core/events/define-subscriber.ts";
+import { loadTenantOrigin } from "../../core/tenancy/tenant-origin.ts";
+import { sendFollowerConfirmations } from "./confirm-follower-email.ts";
 import { notifyFollowers } from "./notify-followers.ts";
 
 const ReportEvent = z.object({
@@ -25,7 +27,6 @@ export const notifyReportFollowers = defineSubscriber({
     if (!event.tenantId || (event.name === "reports.report_status_changed" && payload.via)) {
       return;
     }
-    const base = services.config.baseUrl;
     await notifyFollowers(services.database.db, {
       eventId: event.id,
       eventName: event.name,
@@ -34,9 +35,27 @@ export const notifyReportFollowers = defineSubscriber({
       toStatus: payload.to ?? null,
       entryId: payload.entryId ?? null,
       intoId: payload.intoId ?? null,
-      origin: base ? new URL(base).origin : null,
+      origin: await loadTenantOrigin(services, event.tenantId),
     });
   },
 });
 
-export const reportSubscribers: readonly EventSubscriber[] = [notifyReportFollowers];
+/** A report filed with an e-mail address but no signed-in resident: the address is asked to confirm, once. */
+export const confirmReporterEmail = defineSubscriber({
+  id: "reports.confirm-follower-email",
+  events: ["reports.report_submitted"],
+  async handle(event, { services }) {
+    const payload = ReportEvent.parse(event.payload);
+    if (!event.tenantId) {
+      return;
+    }
+    await sendFollowerConfirmations(services.database.db, {
+      tenantId: event.tenantId,
+      reportId: payload.reportId,
+      origin: await loadTenantOrigin(services, event.tenantId),
+      logger: services.logger,
+    });
+  },
+});
+
+export const reportSubscribers: readonly EventSubscriber[] = [notifyReportFollowers, confirmReporterEmail];

@@ -99,14 +99,26 @@ export async function mergeReports(o: MergeReportsOptions): Promise<{ duplicate:
       .where(and(eq(reportFollowers.tenantId, o.tenantId), eq(reportFollowers.reportId, target.id)));
     // E-mail addresses are compared as the unique index does, case-insensitively.
     const keyOf = (f: ReportFollower) => f.residentId ?? `mail:${f.email?.toLowerCase()}`;
-    const known = new Set(already.map(keyOf));
+    const known = new Map(already.map((f) => [keyOf(f), f]));
+    // An address the target already has but only this duplicate's follower confirmed counts as confirmed.
+    const confirms: { id: string; confirmedAt: Date }[] = [];
     const carried = followers.filter((f) => {
-      if (known.has(keyOf(f))) {
+      const present = known.get(keyOf(f));
+      if (present) {
+        if (f.email && f.confirmedAt && !present.confirmedAt) {
+          confirms.push({ id: present.id, confirmedAt: f.confirmedAt });
+        }
         return false;
       }
-      known.add(keyOf(f));
+      known.set(keyOf(f), f);
       return true;
     });
+    for (const confirm of confirms) {
+      await tx
+        .update(reportFollowers)
+        .set({ confirmedAt: confirm.confirmedAt, confirmTokenHash: null })
+        .where(and(eq(reportFollowers.tenantId, o.tenantId), eq(reportFollowers.id, confirm.id)));
+    }
     if (carried.length > 0) {
       // A follower added to the target meanwhile (a resident pressing "follow") is not an error.
       await tx
@@ -119,6 +131,8 @@ export async function mergeReports(o: MergeReportsOptions): Promise<{ duplicate:
             email: f.residentId ? null : f.email,
             source: "merge" as const,
             locale: f.locale,
+            // An unconfirmed address stays so; confirming it by the duplicate's link confirms this copy too.
+            confirmedAt: f.confirmedAt,
           })),
         )
         .onConflictDoNothing();

@@ -100,6 +100,28 @@ export function parseAreaGeometry(
   };
 }
 
+/**
+ * The names and shape every area form posts, checked with the same messages when adding or editing. The
+ * geometry is null when refused (its message is in `errors`).
+ */
+export function checkAreaFields(
+  errors: Record<string, Bilingual>,
+  input: { nameJa: string; nameEn: string; geojson: string },
+): { nameJa: string; nameEn: string; geometry: AreaGeometry | null } {
+  const { ja: nameJa, en: nameEn } = textInBothLanguages(
+    errors,
+    "name",
+    { ja: input.nameJa, en: input.nameEn },
+    { ja: "名前", en: "name" },
+    100,
+  );
+  const parsed = parseAreaGeometry(input.geojson);
+  if (!parsed.ok) {
+    errors["geojson"] = parsed.error;
+  }
+  return { nameJa, nameEn, geometry: parsed.ok ? parsed.geometry : null };
+}
+
 /** Adds a 町字 or a drawn district, with its bounding box and area computed for routing. */
 export async function saveReportArea(o: {
   db: Db;
@@ -114,22 +136,12 @@ export async function saveReportArea(o: {
   if (!/^[a-z0-9][a-z0-9-]{0,39}$/.test(code)) {
     errors["code"] = { ja: "コードは半角英小文字・数字・- です", en: "Code: a-z, 0-9 and -" };
   }
-  const { ja: nameJa, en: nameEn } = textInBothLanguages(
-    errors,
-    "name",
-    { ja: input.nameJa, en: input.nameEn },
-    { ja: "名前", en: "name" },
-    100,
-  );
+  const { nameJa, nameEn, geometry } = checkAreaFields(errors, input);
   const kind = input.kind === "machiaza" || input.kind === "polygon" ? input.kind : null;
   if (!kind) {
     errors["kind"] = { ja: "町字か区域を選んでください", en: "Choose 町字 or district" };
   }
-  const parsed = parseAreaGeometry(input.geojson);
-  if (!parsed.ok) {
-    errors["geojson"] = parsed.error;
-  }
-  if (Object.keys(errors).length > 0 || !parsed.ok) {
+  if (Object.keys(errors).length > 0 || !geometry) {
     return { ok: false, errors };
   }
   return o.db.transaction(async (tx) => {
@@ -143,7 +155,7 @@ export async function saveReportArea(o: {
         errors: { code: { ja: "そのコードはすでに使われています", en: "That code is already used" } },
       };
     }
-    const box = bboxOf(parsed.geometry);
+    const box = bboxOf(geometry);
     const [area] = await tx
       .insert(reportAreas)
       .values({
@@ -152,9 +164,9 @@ export async function saveReportArea(o: {
         code,
         nameJa,
         nameEn,
-        geometry: parsed.geometry,
+        geometry,
         ...box,
-        areaM2: areaSquareMeters(parsed.geometry),
+        areaM2: areaSquareMeters(geometry),
       })
       .returning();
     await recordChange(tx, {

@@ -6,6 +6,7 @@ import type { Bilingual } from "../../../core/http/problem.ts";
 import { departments } from "../../../core/identity/schema.ts";
 import { listPublishedForms } from "../../forms/index.ts";
 import { publicPlacement } from "../placement.ts";
+import { lockRoutingSetup } from "../routing.ts";
 import {
   type PublicLocation,
   publicLocations,
@@ -152,6 +153,8 @@ export async function saveReportCategory(o: {
     active: input.active,
   };
   return o.db.transaction(async (tx) => {
+    // A category's default department is part of routing: wait for a rule or area save checking its preview.
+    await lockRoutingSetup(tx, o.tenantId);
     const [before] = o.id
       ? await tx
           .select()

@@ -1,30 +1,23 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import type { Actor } from "../../../core/audit/actor.ts";
 import type { Db } from "../../../core/db/database.ts";
 import { recordChange } from "../../../core/events/record-change.ts";
-import { problems } from "../../../core/http/problem.ts";
 import { departments } from "../../../core/identity/schema.ts";
-import { loadRoutingSetup } from "../routing.ts";
+import { lockRoutingSetup } from "../routing.ts";
 import { reportAreas, reportCategories, reportRoutingRules } from "../schema.ts";
 import { reportProblems, UUID } from "../staff-changes.ts";
-import { type RoutingRuleChange, routingHash } from "./preview-routing-rules.ts";
+import { checkPreviewCurrent, type RoutingRuleChange } from "./preview-routing-rules.ts";
 
 export type SaveRoutingRuleOptions = {
   db: Db;
   tenantId: string;
   actor: Actor;
   change: RoutingRuleChange;
-  /** The hash the preview showed; refused (409) when the rules changed since. */
+  /** The hash the preview showed; refused (409) when the routing setup changed since. */
   previewHash: string;
   note?: string;
   requestId?: string | null;
 };
-
-const previewGoneStale = () =>
-  problems.conflict({
-    ja: "確認のあとで振り分けルールが変わりました。もう一度確認してから保存してください",
-    en: "The routing rules changed after your preview. Preview again before saving",
-  });
 
 /**
  * Checks a proposed rule names this city's category, area and department, and that no rule for the same
@@ -104,18 +97,15 @@ export async function checkRuleChange(db: Db, tenantId: string, change: RoutingR
 }
 
 /**
- * Adds or removes a routing rule after its preview was seen: the preview's hash must still match the rules,
+ * Adds or removes a routing rule after its preview was seen: the preview's hash must still match the routing setup,
  * so a change made by someone else in between is not saved over unseen (409).
  */
 export async function saveRoutingRule(o: SaveRoutingRuleOptions): Promise<void> {
   await checkRuleChange(o.db, o.tenantId, o.change);
   await o.db.transaction(async (tx) => {
     // Serialise rule edits of the city, so two saves cannot both pass the hash check.
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`report-rules:${o.tenantId}`}))`);
-    const setup = await loadRoutingSetup(tx, o.tenantId);
-    if (routingHash(setup.rules, o.change) !== o.previewHash) {
-      throw previewGoneStale();
-    }
+    await lockRoutingSetup(tx, o.tenantId);
+    await checkPreviewCurrent(tx, o.tenantId, o.change, o.previewHash);
     const { change } = o;
     if (change.kind === "remove") {
       const [removed] = await tx

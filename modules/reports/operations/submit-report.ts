@@ -11,10 +11,11 @@ import { checkUpload } from "../../../core/storage/check-upload.ts";
 import { storedFiles } from "../../../core/storage/schema.ts";
 import { checkFormAnswers, loadFormQuestions, type PageInput } from "../../forms/index.ts";
 import { publicPlacement } from "../placement.ts";
-import { loadRoutingSetup, routeReport } from "../routing.ts";
+import { loadRoutingSetup, routeReport, shareRoutingSetup } from "../routing.ts";
 import {
   type Report,
   type ReportChannel,
+  reportAreas,
   reportCategories,
   reportEntries,
   reportFollowers,
@@ -248,7 +249,7 @@ export async function submitReport(options: SubmitReportOptions): Promise<Submit
     return { ok: false, problems };
   }
 
-  const route = routeReport(routing, category, point);
+  let route = routeReport(routing, category, point);
   const locale = options.locale ?? "ja";
   const calendar = await tenantCalendar(db, tenantId);
   const receivedAt = new Date();
@@ -261,6 +262,18 @@ export async function submitReport(options: SubmitReportOptions): Promise<Submit
   }
   try {
     const report = await db.transaction(async (tx) => {
+      await shareRoutingSetup(tx, tenantId);
+      // An area deleted after routing (its delete committed before this lock was granted) is no longer there
+      // to name: route again with the setup as it is now. One lookup by key in the usual case.
+      if (route.areaId) {
+        const [stillThere] = await tx
+          .select({ id: reportAreas.id })
+          .from(reportAreas)
+          .where(and(eq(reportAreas.tenantId, tenantId), eq(reportAreas.id, route.areaId)));
+        if (!stillThere) {
+          route = routeReport(await loadRoutingSetup(tx, tenantId), category, point);
+        }
+      }
       const [initial] = await tx
         .select()
         .from(reportStatuses)
@@ -346,6 +359,8 @@ export async function submitReport(options: SubmitReportOptions): Promise<Submit
           locale,
         });
       } else if (contact.email) {
+        // Unconfirmed (confirmed_at null): nobody has shown the address is theirs, so it gets no updates until
+        // its owner opens the link the report_submitted subscriber mails to it.
         await tx
           .insert(reportFollowers)
           .values({ tenantId, reportId: report.id, email: contact.email, source: "reporter", locale });

@@ -1,9 +1,10 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray, or, sql } from "drizzle-orm";
 import type { Actor } from "../../../core/audit/actor.ts";
 import type { Db } from "../../../core/db/database.ts";
 import { recordChange } from "../../../core/events/record-change.ts";
+import { lockMergeChain } from "../merge-chain.ts";
 import { reportFollowers, reports } from "../schema.ts";
-import { hashUnsubscribeToken } from "../unsubscribe-token.ts";
+import { hashLinkToken } from "../unsubscribe-token.ts";
 
 export type UnsubscribeFollowerOptions = {
   db: Db;
@@ -17,7 +18,12 @@ export type UnsubscribeFollowerOptions = {
 /** The e-mail follower a link's token belongs to, in this city only, with its report's reference. */
 export async function findUnsubscribeFollower(db: Db, tenantId: string, token: string) {
   const [row] = await db
-    .select({ followerId: reportFollowers.id, reportId: reports.id, reference: reports.reference })
+    .select({
+      followerId: reportFollowers.id,
+      email: reportFollowers.email,
+      reportId: reports.id,
+      reference: reports.reference,
+    })
     .from(reportFollowers)
     .innerJoin(
       reports,
@@ -26,7 +32,7 @@ export async function findUnsubscribeFollower(db: Db, tenantId: string, token: s
     .where(
       and(
         eq(reportFollowers.tenantId, tenantId),
-        eq(reportFollowers.unsubscribeTokenHash, hashUnsubscribeToken(token)),
+        eq(reportFollowers.unsubscribeTokenHash, hashLinkToken(token)),
       ),
     );
   return row ?? null;
@@ -34,7 +40,9 @@ export async function findUnsubscribeFollower(db: Db, tenantId: string, token: s
 
 /**
  * Stops an e-mail follower's updates by the link in their newest e-mail. The row is deleted, so the same
- * link used again (or an older one) finds nothing: the caller answers 404.
+ * link used again (or an older one) finds nothing: the caller answers 404. If the report was merged, the
+ * copies of the address on the reports it went into are deleted too: the "merged" notice carries this
+ * report's link, and pressing it must stop the updates that notice promised.
  */
 export async function unsubscribeFollower(
   options: UnsubscribeFollowerOptions,
@@ -45,9 +53,20 @@ export async function unsubscribeFollower(
     if (!found) {
       return null;
     }
+    // Locked first, so a merge running now either copies no row or is committed before the chain is read.
+    const into = await lockMergeChain(tx, tenantId, found.reportId);
+    const copies =
+      into.length > 0 && found.email
+        ? and(
+            inArray(reportFollowers.reportId, into),
+            sql`lower(${reportFollowers.email}) = ${found.email.toLowerCase()}`,
+          )
+        : undefined;
     const removed = await tx
       .delete(reportFollowers)
-      .where(and(eq(reportFollowers.tenantId, tenantId), eq(reportFollowers.id, found.followerId)))
+      .where(
+        and(eq(reportFollowers.tenantId, tenantId), or(eq(reportFollowers.id, found.followerId), copies)),
+      )
       .returning({ id: reportFollowers.id, source: reportFollowers.source });
     if (removed.length === 0) {
       return null;
