@@ -1,4 +1,7 @@
+import { DEMO_PASSWORD } from "../../app/seed-demo.ts";
 import type { Db } from "../db/database.ts";
+import { hashPassword } from "../identity/passwords.ts";
+import { staffAccounts } from "../identity/schema.ts";
 import { type Tenant, tenants } from "../tenancy/schema.ts";
 
 /**
@@ -14,4 +17,23 @@ export async function addSecondCity(
     .values({ ...city, nameJa: "よその市", nameEn: "Other" })
     .returning();
   return tenant!;
+}
+
+/** A system administrator of that city with the demo password, to sign in on its host (signInStaff). */
+export async function addCityAdmin(
+  db: Db,
+  tenantId: string,
+  email = "admin@other.localhost",
+): Promise<string> {
+  const [admin] = await db
+    .insert(staffAccounts)
+    .values({
+      tenantId,
+      email,
+      displayName: "よその管理者",
+      role: "system_admin",
+      passwordHash: await hashPassword(DEMO_PASSWORD),
+    })
+    .returning({ id: staffAccounts.id });
+  return admin!.id;
 }

@@ -24,8 +24,11 @@ export function cookieOf(response: Response, name: string): string {
 export type TestPlatform = Platform & {
   /** Sends a request through the whole app without a server. */
   request(path: string, init?: RequestInit): Promise<Response>;
-  /** Signs in a demo staff member; returns headers that authenticate later requests (cookie + CSRF). */
-  signInStaff(email: string): Promise<Record<string, string>>;
+  /**
+   * Signs in a demo staff member (of the city on `host`, the demo city by default); returns headers that
+   * authenticate later requests (cookie + CSRF).
+   */
+  signInStaff(email: string, options?: { host?: string }): Promise<Record<string, string>>;
   /**
    * Signs a resident in by emailed code, through the real pages (creating the account the first time);
    * returns the session cookie header and the CSRF token for forms.
@@ -64,8 +67,8 @@ export async function createTestPlatform(options: CreateTestPlatformOptions = {}
     request,
     databaseUrl: url,
     dataDir,
-    async signInStaff(email) {
-      const response = await request("/staff/api/session", {
+    async signInStaff(email, { host = "localhost" } = {}) {
+      const response = await request(`http://${host}/staff/api/session`, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ email, password: DEMO_PASSWORD }),

@@ -3,23 +3,18 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog } from "../../core/audit/schema.ts";
 import { domainEvents } from "../../core/events/schema.ts";
 import type { LatLng } from "../../core/geo/geo.ts";
-import { corePermissions, createPolicy } from "../../core/identity/policy.ts";
 import { departments, staffAccounts } from "../../core/identity/schema.ts";
 import { type Tenant, tenants } from "../../core/tenancy/schema.ts";
 import { addSecondCity } from "../../core/testing/second-city.ts";
 import { createTestPlatform, type TestPlatform } from "../../core/testing/test-platform.ts";
-import { reportsModule } from "./module.ts";
-import { assignReport, type MayHandle } from "./operations/assign-report.ts";
+import { assignReport } from "./operations/assign-report.ts";
 import { bulkUpdateReports } from "./operations/bulk-update-reports.ts";
 import { submitReport } from "./operations/submit-report.ts";
 import { type Report, reportEntries, reports } from "./schema.ts";
 import { demoPlaces } from "./seeds.ts";
-import type { StaffChangeContext } from "./staff-changes.ts";
-import { addReportBasics } from "./testing.ts";
+import { addReportBasics, fileTestReport, memberContext } from "./testing.ts";
 
 let platform: TestPlatform;
-/** The policy the app builds, so assignees are judged by the manifests' roles. */
-const policy = createPolicy([...corePermissions, ...(reportsModule.permissions ?? [])]);
 let tenant: Tenant;
 const db = () => platform.services.database.db;
 const dept: Record<string, string> = {};
@@ -35,36 +30,25 @@ let otherTenant: Tenant;
 let otherStaffId: string;
 let otherReport: Report;
 
-function as(email: string, departmentCodes: string[] | "all"): StaffChangeContext & { mayHandle: MayHandle } {
-  return {
+function as(email: string, departmentCodes: string[] | "all") {
+  return memberContext({
     db: db(),
-    mayHandle: (role) => policy.can(role, "reports.report.handle"),
     tenantId: tenant.id,
-    actor: { type: "staff", id: staffId[email]! },
-    scope:
-      departmentCodes === "all"
-        ? { all: true }
-        : { all: false, departmentIds: departmentCodes.map((code) => dept[code]!), serviceIds: [] },
-  };
+    staffId: staffId[email]!,
+    departmentIds: departmentCodes === "all" ? "all" : departmentCodes.map((code) => dept[code]!),
+  });
 }
 
-async function file(categoryCode: string, point: LatLng, description: string): Promise<Report> {
-  const result = await submitReport({
+const file = (categoryCode: string, point: LatLng, description: string): Promise<Report> =>
+  fileTestReport({
     services: platform.services,
     tenantId: tenant.id,
-    actor: { type: "guest", id: null },
     categoryCode,
     point,
     description,
-    channel: "web",
     answerInput: new Map([["danger", ["caution"]]]),
     contact: { email: "bulk@example.jp" },
   });
-  if (!result.ok) {
-    throw new Error(JSON.stringify(result.problems));
-  }
-  return result.report;
-}
 /** Road damage goes to 道路河川課, dumping outside the river to 環境課. */
 const road = (description: string) => file("road-damage", demoPlaces.kitaMachi, description);
 const dumping = (description: string) => file("illegal-dumping", demoPlaces.minamiMachi, description);

@@ -5,8 +5,8 @@ import { consumeRateLimit } from "../../core/identity/rate-limit.ts";
 import { ensureTemplate } from "../../core/notifications/save-template.ts";
 import { sendNotification } from "../../core/notifications/send-notification.ts";
 import { tenants } from "../../core/tenancy/schema.ts";
+import { confirmFollowerPath, newLinkToken } from "./follower-links.ts";
 import { type ReportChannel, reportFollowers, reports } from "./schema.ts";
-import { confirmFollowerPath, newLinkToken } from "./unsubscribe-token.ts";
 
 export const CONFIRM_TEMPLATE_KEY = "reports.follower_confirm";
 /** Japanese and English in one mail, for an address whose owner chose no language (see languageKnown). */

@@ -223,6 +223,42 @@ describe("GET /reports/map.json", () => {
     }
   });
 
+  it("keeps the summary equal to a rebuild from the reports through re-categorising, status changes and hiding", async () => {
+    const cells = () =>
+      queryRows<{ key: string; count: number; lat: number; lng: number }>(
+        db(),
+        sql`SELECT concat_ws('/', level, cx, cy, category_id, stage) AS key, count,
+            round(sum_lat::numeric, 6)::float8 AS lat, round(sum_lng::numeric, 6)::float8 AS lng
+          FROM report_map_cells WHERE tenant_id = ${tenant.id} AND count > 0 ORDER BY 1`,
+      );
+    const streetlight = await category(tenant.id, "streetlight");
+    const [first, second] = await db()
+      .select()
+      .from(reports)
+      .where(and(eq(reports.tenantId, tenant.id), sql`public_lat IS NOT NULL`))
+      .limit(2);
+    await db().update(reports).set({ categoryId: streetlight.id }).where(eq(reports.id, first!.id));
+    await db()
+      .update(reports)
+      .set({ stage: first!.stage === "done" ? "received" : "done" })
+      .where(eq(reports.id, first!.id));
+    await db()
+      .update(reports)
+      .set({ publicLat: null, publicLng: null, publicTileX: null, publicTileY: null })
+      .where(eq(reports.id, second!.id));
+    const kept = await cells();
+    await db().execute(sql`SELECT report_map_cells_rebuild(${tenant.id}::uuid)`);
+    expect(kept).toEqual(await cells());
+    const lights = (await json(`bbox=130.7,31.3,131.0,31.5&zoom=12&category=streetlight`))
+      .features as ClusterFeature[];
+    const [counted] = await queryRows<{ n: number }>(
+      db(),
+      sql`SELECT count(*)::int AS n FROM reports WHERE tenant_id = ${tenant.id} AND category_id = ${streetlight.id}
+        AND public_lat IS NOT NULL AND merged_into_id IS NULL`,
+    );
+    expect(lights.reduce((n, f) => n + f.properties.count, 0)).toBe(counted!.n);
+  });
+
   it("is cacheable for a short while and answers 304 to a matching ETag", async () => {
     const query = `bbox=${streetBox(demoPlaces.kitaMachi)}&zoom=16`;
     const { response } = await map(query);

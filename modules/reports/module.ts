@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../core/http/app-env.ts";
 import { defineModule } from "../../core/module.ts";
+import { UNSUBSCRIBE_PATH_PATTERN } from "./follower-links.ts";
 import { reportJobs } from "./jobs.ts";
 import { reportMapData } from "./map-data.ts";
 import { reportMessages } from "./messages.ts";
@@ -13,7 +14,6 @@ import { seedReports } from "./seeds.ts";
 import { reportSetupPages } from "./setup-pages.ts";
 import { reportStaffPages } from "./staff-pages.ts";
 import { reportSubscribers } from "./subscribers.ts";
-import { UNSUBSCRIBE_PATH_PATTERN } from "./unsubscribe-token.ts";
 
 /** 通報: residents report road damage, broken lights, dumping, dead animals; staff route and fix them. */
 export const reportsModule = defineModule({

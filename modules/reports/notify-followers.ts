@@ -5,8 +5,8 @@ import { residents } from "../../core/identity/schema.ts";
 import { ensureTemplate } from "../../core/notifications/save-template.ts";
 import { sendNotification } from "../../core/notifications/send-notification.ts";
 import { tenants } from "../../core/tenancy/schema.ts";
+import { newLinkToken, unsubscribePath } from "./follower-links.ts";
 import { reportEntries, reportFollowers, reportStatuses, reports } from "./schema.ts";
-import { newLinkToken, unsubscribePath } from "./unsubscribe-token.ts";
 
 export const FOLLOWER_TEMPLATE_KEY = "reports.follower_update";
 

@@ -7,16 +7,14 @@ import { type Tenant, tenants } from "../../core/tenancy/schema.ts";
 import { addSecondCity } from "../../core/testing/second-city.ts";
 import { createTestPlatform, type TestPlatform } from "../../core/testing/test-platform.ts";
 import { sendFollowerConfirmations } from "./confirm-follower-email.ts";
+import { hashLinkToken } from "./follower-links.ts";
 import { changeReportStatus } from "./operations/change-report-status.ts";
 import { confirmFollower } from "./operations/confirm-follower.ts";
 import { createApiKey } from "./operations/create-api-key.ts";
 import { mergeReports } from "./operations/merge-reports.ts";
-import { submitReport } from "./operations/submit-report.ts";
 import { type Report, reportAreas, reportFollowers, reports } from "./schema.ts";
 import { demoPlaces } from "./seeds.ts";
-import type { StaffChangeContext } from "./staff-changes.ts";
-import { addReportBasics } from "./testing.ts";
-import { hashLinkToken } from "./unsubscribe-token.ts";
+import { addReportBasics, fileTestReport, memberContext } from "./testing.ts";
 
 let platform: TestPlatform;
 let tenant: Tenant;
@@ -24,30 +22,19 @@ let otherTenant: Tenant;
 let adminId: string;
 const db = () => platform.services.database.db;
 
-const adminCtx = (): StaffChangeContext => ({
-  db: db(),
-  tenantId: tenant.id,
-  actor: { type: "staff", id: adminId },
-  scope: { all: true },
-});
+const adminCtx = () =>
+  memberContext({ db: db(), tenantId: tenant.id, staffId: adminId, departmentIds: "all" });
 
-async function file(email: string, locale: "ja" | "en" = "ja"): Promise<Report> {
-  const result = await submitReport({
+const file = (email: string, locale: "ja" | "en" = "ja"): Promise<Report> =>
+  fileTestReport({
     services: platform.services,
     tenantId: tenant.id,
-    actor: { type: "guest", id: null },
     categoryCode: "streetlight",
     point: demoPlaces.kitaMachi,
     description: "街灯が消えています",
-    channel: "web",
     locale,
     contact: { email },
   });
-  if (!result.ok) {
-    throw new Error(JSON.stringify(result.problems));
-  }
-  return result.report;
-}
 
 const mailsTo = (reference: string, email: string) =>
   db()

@@ -9,11 +9,9 @@ import { createTestPlatform, type TestPlatform } from "../../core/testing/test-p
 import { reportsModule } from "./module.ts";
 import { changeReportStatus } from "./operations/change-report-status.ts";
 import { mergeReports } from "./operations/merge-reports.ts";
-import { submitReport } from "./operations/submit-report.ts";
 import { type Report, reportFollowers } from "./schema.ts";
 import { demoPlaces } from "./seeds.ts";
-import type { StaffChangeContext } from "./staff-changes.ts";
-import { addReportBasics } from "./testing.ts";
+import { addReportBasics, fileTestReport, memberContext } from "./testing.ts";
 
 let platform: TestPlatform;
 let tenant: Tenant;
@@ -21,36 +19,21 @@ let otherTenant: Tenant;
 let adminId: string;
 const db = () => platform.services.database.db;
 
-const adminCtx = (): StaffChangeContext => ({
-  db: db(),
-  tenantId: tenant.id,
-  actor: { type: "staff", id: adminId },
-  scope: { all: true },
-});
+const adminCtx = () =>
+  memberContext({ db: db(), tenantId: tenant.id, staffId: adminId, departmentIds: "all" });
 
-async function file(email: string, locale: "ja" | "en" = "ja"): Promise<Report> {
-  const result = await submitReport({
+/** A guest's streetlight report whose address is taken as confirmed, so every update reaches it. */
+const file = (email: string, locale: "ja" | "en" = "ja"): Promise<Report> =>
+  fileTestReport({
     services: platform.services,
     tenantId: tenant.id,
-    actor: { type: "guest", id: null },
     categoryCode: "streetlight",
     point: demoPlaces.kitaMachi,
     description: "街灯が消えています",
-    channel: "web",
     locale,
     contact: { email },
+    confirmEmail: true,
   });
-  if (!result.ok) {
-    throw new Error(JSON.stringify(result.problems));
-  }
-  // The address is taken as confirmed (public-confirm-follower.test.ts covers confirming it), so no
-  // confirmation mail is sent and every update reaches it.
-  await db()
-    .update(reportFollowers)
-    .set({ confirmedAt: new Date() })
-    .where(eq(reportFollowers.reportId, result.report.id));
-  return result.report;
-}
 
 const mailsTo = (report: Report, email: string) =>
   db()

@@ -15,10 +15,10 @@ import {
   startTestServer,
   type TestServer,
 } from "../../core/testing/browser.ts";
+import { hashLinkToken, unsubscribePath } from "./follower-links.ts";
 import { submitReport } from "./operations/submit-report.ts";
 import { reportFollowers, reports } from "./schema.ts";
 import { demoPlaces } from "./seeds.ts";
-import { hashLinkToken, unsubscribePath } from "./unsubscribe-token.ts";
 
 let server: TestServer;
 let browser: Browser;

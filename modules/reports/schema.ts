@@ -230,15 +230,16 @@ export const reportMapCells = pgTable(
     level: smallint("level").notNull(),
     cx: integer("cx").notNull(),
     cy: integer("cy").notNull(),
+    categoryId: uuid("category_id").notNull(),
     stage: text("stage", { enum: reportStages }).notNull(),
     count: integer("count").notNull(),
     sumLat: doublePrecision("sum_lat").notNull(),
     sumLng: doublePrecision("sum_lng").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.level, t.cx, t.cy, t.stage] })],
+  (t) => [primaryKey({ columns: [t.tenantId, t.level, t.cx, t.cy, t.categoryId, t.stage] })],
 );
 
-/** Zoom levels of the summary cells; must match the trigger in migrations/0001_reports.sql. */
+/** Zoom levels of the summary cells; must match the trigger in migrations/0003_map_cells_by_category.sql. */
 export const MAP_CELL_LEVELS = [10, 13, 16] as const;
 /** Tile zoom of public_tile_x / public_tile_y. */
 export const TILE_ZOOM = 20;

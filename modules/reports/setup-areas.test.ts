@@ -1,14 +1,12 @@
 import { and, desc, eq } from "drizzle-orm";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_PASSWORD } from "../../app/seed-demo.ts";
 import { auditLog } from "../../core/audit/schema.ts";
 import { domainEvents } from "../../core/events/schema.ts";
 import type { AreaGeometry, LatLng } from "../../core/geo/geo.ts";
-import { hashPassword } from "../../core/identity/passwords.ts";
-import { departments, staffAccounts } from "../../core/identity/schema.ts";
+import { departments } from "../../core/identity/schema.ts";
 import { type Tenant, tenants } from "../../core/tenancy/schema.ts";
-import { addSecondCity } from "../../core/testing/second-city.ts";
+import { addCityAdmin, addSecondCity } from "../../core/testing/second-city.ts";
 import { createTestPlatform, type TestPlatform } from "../../core/testing/test-platform.ts";
 import { deleteReportArea } from "./operations/delete-report-area.ts";
 import { previewRoutingRules, type RoutingChange } from "./operations/preview-routing-rules.ts";
@@ -140,27 +138,11 @@ beforeAll(async () => {
     municipalityCode: "990045",
     hosts: ["other.localhost"],
   });
-  await db()
-    .insert(staffAccounts)
-    .values({
-      tenantId: otherTenant.id,
-      email: "admin@other.localhost",
-      displayName: "よその管理者",
-      role: "system_admin",
-      passwordHash: await hashPassword(DEMO_PASSWORD),
-    });
+  await addCityAdmin(db(), otherTenant.id);
   await addReportBasics(db(), otherTenant.id, { code: "other-road", nameJa: "道路", nameEn: "Roads" });
   admin = await platform.signInStaff("admin@tenohira.localhost");
   manager = await platform.signInStaff("manager@tenohira.localhost");
-  const signedIn = await platform.request("http://other.localhost/staff/api/session", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email: "admin@other.localhost", password: DEMO_PASSWORD }),
-  });
-  other = {
-    cookie: (signedIn.headers.get("set-cookie") ?? "").split(";")[0]!,
-    "x-csrf-token": ((await signedIn.json()) as { csrfToken: string }).csrfToken,
-  };
+  other = await platform.signInStaff("admin@other.localhost", { host: "other.localhost" });
 }, 120_000);
 afterAll(() => platform?.close());
 

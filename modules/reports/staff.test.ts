@@ -1,21 +1,17 @@
-import { and, desc, eq, isNotNull, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import iconv from "iconv-lite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_PASSWORD } from "../../app/seed-demo.ts";
 import { auditLog } from "../../core/audit/schema.ts";
 import { publishEvent } from "../../core/events/publish-event.ts";
 import { domainEvents } from "../../core/events/schema.ts";
 import { coarsen, type LatLng } from "../../core/geo/geo.ts";
-import { hashPassword } from "../../core/identity/passwords.ts";
-import { corePermissions, createPolicy } from "../../core/identity/policy.ts";
 import { departments, staffAccounts } from "../../core/identity/schema.ts";
 import { notifications } from "../../core/notifications/schema.ts";
 import { type Tenant, tenants } from "../../core/tenancy/schema.ts";
-import { addSecondCity } from "../../core/testing/second-city.ts";
+import { addCityAdmin, addSecondCity } from "../../core/testing/second-city.ts";
 import { createTestPlatform, type TestPlatform } from "../../core/testing/test-platform.ts";
-import { reportsModule } from "./module.ts";
 import { addReportNote } from "./operations/add-report-note.ts";
-import { assignReport, type MayHandle } from "./operations/assign-report.ts";
+import { assignReport } from "./operations/assign-report.ts";
 import { bulkUpdateReports } from "./operations/bulk-update-reports.ts";
 import { changeReportStatus } from "./operations/change-report-status.ts";
 import { hideReport } from "./operations/hide-report.ts";
@@ -37,12 +33,9 @@ import {
   reports,
 } from "./schema.ts";
 import { demoPlaces } from "./seeds.ts";
-import type { StaffChangeContext } from "./staff-changes.ts";
-import { addReportBasics } from "./testing.ts";
+import { addReportBasics, fileTestReport, memberContext } from "./testing.ts";
 
 let platform: TestPlatform;
-/** The policy the app builds, so assignees are judged by the manifests' roles. */
-const policy = createPolicy([...corePermissions, ...(reportsModule.permissions ?? [])]);
 let tenant: Tenant;
 let otherTenant: Tenant;
 const db = () => platform.services.database.db;
@@ -55,48 +48,33 @@ let manager: Record<string, string>;
 let other: Record<string, string>;
 
 /** The change context of a demo member, with the scope their department gives. */
-function as(email: string, departmentCodes: string[] | "all"): StaffChangeContext & { mayHandle: MayHandle } {
-  return {
+function as(email: string, departmentCodes: string[] | "all") {
+  return memberContext({
     db: db(),
-    mayHandle: (role) => policy.can(role, "reports.report.handle"),
     tenantId: tenant.id,
-    actor: { type: "staff", id: staffId[email]! },
-    scope:
-      departmentCodes === "all"
-        ? { all: true }
-        : { all: false, departmentIds: departmentCodes.map((code) => dept[code]!), serviceIds: [] },
-  };
+    staffId: staffId[email]!,
+    departmentIds: departmentCodes === "all" ? "all" : departmentCodes.map((code) => dept[code]!),
+  });
 }
 const doroCtx = () => as("doro@tenohira.localhost", ["doro-ka"]);
 const kankyoCtx = () => as("kankyo@tenohira.localhost", ["kankyo-ka"]);
 
-async function file(
+const file = (
   categoryCode: string,
   point: LatLng = demoPlaces.kitaMachi,
   extra: { email?: string; residentId?: string; description?: string } = {},
-): Promise<Report> {
-  const result = await submitReport({
+): Promise<Report> =>
+  fileTestReport({
     services: platform.services,
     tenantId: tenant.id,
-    actor: { type: "guest", id: null },
     categoryCode,
     point,
-    description: extra.description ?? `${categoryCode} のテスト通報`,
-    channel: "web",
+    ...(extra.description ? { description: extra.description } : {}),
     answerInput: new Map([["danger", ["caution"]]]),
     ...(extra.email ? { contact: { email: extra.email } } : {}),
     ...(extra.residentId ? { residentId: extra.residentId } : {}),
+    confirmEmail: true,
   });
-  if (!result.ok) {
-    throw new Error(JSON.stringify(result.problems));
-  }
-  // The reporter's address is taken as confirmed (public-confirm-follower.test.ts covers confirming it).
-  await db()
-    .update(reportFollowers)
-    .set({ confirmedAt: new Date() })
-    .where(and(eq(reportFollowers.reportId, result.report.id), isNotNull(reportFollowers.email)));
-  return result.report;
-}
 
 /** A report of the second city, whose setup is one status and one category. */
 async function fileIn(city: Tenant, categoryCode: string): Promise<Report> {
@@ -177,29 +155,13 @@ beforeAll(async () => {
     municipalityCode: "990044",
     hosts: ["other.localhost"],
   });
-  await db()
-    .insert(staffAccounts)
-    .values({
-      tenantId: otherTenant.id,
-      email: "admin@other.localhost",
-      displayName: "よその管理者",
-      role: "system_admin",
-      passwordHash: await hashPassword(DEMO_PASSWORD),
-    });
+  await addCityAdmin(db(), otherTenant.id);
   await addReportBasics(db(), otherTenant.id, { code: "other-road", nameJa: "道路", nameEn: "Roads" });
   doro = await platform.signInStaff("doro@tenohira.localhost");
   kankyo = await platform.signInStaff("kankyo@tenohira.localhost");
   admin = await platform.signInStaff("admin@tenohira.localhost");
   manager = await platform.signInStaff("manager@tenohira.localhost");
-  const signedIn = await platform.request("http://other.localhost/staff/api/session", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email: "admin@other.localhost", password: DEMO_PASSWORD }),
-  });
-  other = {
-    cookie: (signedIn.headers.get("set-cookie") ?? "").split(";")[0]!,
-    "x-csrf-token": ((await signedIn.json()) as { csrfToken: string }).csrfToken,
-  };
+  other = await platform.signInStaff("admin@other.localhost", { host: "other.localhost" });
 }, 120_000);
 afterAll(() => platform?.close());
 

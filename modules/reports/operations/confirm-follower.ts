@@ -2,9 +2,9 @@ import { and, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import type { Actor } from "../../../core/audit/actor.ts";
 import type { Db } from "../../../core/db/database.ts";
 import { recordChange } from "../../../core/events/record-change.ts";
+import { findFollowerByLink, hashLinkToken } from "../follower-links.ts";
 import { lockMergeChain } from "../merge-chain.ts";
-import { reportFollowers, reports } from "../schema.ts";
-import { hashLinkToken } from "../unsubscribe-token.ts";
+import { reportFollowers } from "../schema.ts";
 
 export type ConfirmFollowerOptions = {
   db: Db;
@@ -23,28 +23,16 @@ export const CONFIRM_LINK_DAYS = 30;
  * reference. The row's created_at dates the link: the mail goes out when the report is filed, and a copy made
  * by a merge never gets a link of its own.
  */
-export async function findConfirmFollower(db: Db, tenantId: string, token: string) {
-  const [row] = await db
-    .select({
-      followerId: reportFollowers.id,
-      email: reportFollowers.email,
-      reportId: reports.id,
-      reference: reports.reference,
-    })
-    .from(reportFollowers)
-    .innerJoin(
-      reports,
-      and(eq(reports.tenantId, reportFollowers.tenantId), eq(reports.id, reportFollowers.reportId)),
-    )
-    .where(
-      and(
-        eq(reportFollowers.tenantId, tenantId),
-        eq(reportFollowers.confirmTokenHash, hashLinkToken(token)),
-        isNull(reportFollowers.confirmedAt),
-        gt(reportFollowers.createdAt, sql`now() - make_interval(days => ${CONFIRM_LINK_DAYS})`),
-      ),
-    );
-  return row ?? null;
+export function findConfirmFollower(db: Db, tenantId: string, token: string) {
+  return findFollowerByLink(
+    db,
+    tenantId,
+    and(
+      eq(reportFollowers.confirmTokenHash, hashLinkToken(token)),
+      isNull(reportFollowers.confirmedAt),
+      gt(reportFollowers.createdAt, sql`now() - make_interval(days => ${CONFIRM_LINK_DAYS})`),
+    ),
+  );
 }
 
 /**

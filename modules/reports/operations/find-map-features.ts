@@ -2,7 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import { type Db, queryRows } from "../../../core/db/database.ts";
 import { type BBox, tileOf } from "../../../core/geo/geo.ts";
 import type { Language } from "../../../core/i18n/i18n.ts";
-import { type ReportStage, reportCategories, reportStatuses, TILE_ZOOM } from "../schema.ts";
+import { type ReportStage, reportCategories, reportStatuses } from "../schema.ts";
 
 /** At most this many features per answer; more sets `truncated` so the map can ask the user to zoom in. */
 export const MAX_MAP_FEATURES = 2000;
@@ -66,8 +66,8 @@ type CellRow = {
 };
 
 /**
- * What the public map shows in a box: at city scale the report counts per grid cell, read from the summary
- * the trigger keeps (or, filtered by category, summed from the reports of the box); at street level the
+ * What the public map shows in a box: at city scale the report counts per grid cell (of every category or
+ * one), read from the summary the trigger keeps; at street level the
  * public pins. Only public points of unmerged reports: hidden categories and reports hidden by staff have
  * no public point, coarse ones only their snapped point, and no contact detail is ever read.
  */
@@ -87,31 +87,19 @@ async function findClusters(o: FindMapFeaturesOptions): Promise<MapFeatures> {
   // Tile rows grow southwards: the box's north edge gives the smallest y.
   const northWest = tileOf({ lat: o.box.maxLat, lng: o.box.minLng }, level);
   const southEast = tileOf({ lat: o.box.minLat, lng: o.box.maxLng }, level);
-  const shift = TILE_ZOOM - level;
-  const rows = o.categoryId
-    ? await queryRows<CellRow>(
-        o.db,
-        sql`SELECT count(*) FILTER (WHERE stage = 'received')::int AS received,
-            count(*) FILTER (WHERE stage = 'in_progress')::int AS in_progress,
-            count(*) FILTER (WHERE stage = 'done')::int AS done,
-            sum(public_lat) AS sum_lat, sum(public_lng) AS sum_lng
-          FROM reports WHERE ${inPublicBox(o.tenantId, o.box)} AND category_id = ${o.categoryId}
-          GROUP BY public_tile_x >> ${shift}, public_tile_y >> ${shift}
-          LIMIT ${MAX_MAP_FEATURES + 1}`,
-      )
-    : await queryRows<CellRow>(
-        o.db,
-        sql`SELECT coalesce(sum(count) FILTER (WHERE stage = 'received'), 0)::int AS received,
-            coalesce(sum(count) FILTER (WHERE stage = 'in_progress'), 0)::int AS in_progress,
-            coalesce(sum(count) FILTER (WHERE stage = 'done'), 0)::int AS done,
-            sum(sum_lat) AS sum_lat, sum(sum_lng) AS sum_lng
-          FROM report_map_cells
-          WHERE tenant_id = ${o.tenantId} AND level = ${level}
-            AND cx BETWEEN ${northWest.x} AND ${southEast.x} AND cy BETWEEN ${northWest.y} AND ${southEast.y}
-            AND count > 0
-          GROUP BY cx, cy
-          LIMIT ${MAX_MAP_FEATURES + 1}`,
-      );
+  const rows = await queryRows<CellRow>(
+    o.db,
+    sql`SELECT coalesce(sum(count) FILTER (WHERE stage = 'received'), 0)::int AS received,
+        coalesce(sum(count) FILTER (WHERE stage = 'in_progress'), 0)::int AS in_progress,
+        coalesce(sum(count) FILTER (WHERE stage = 'done'), 0)::int AS done,
+        sum(sum_lat) AS sum_lat, sum(sum_lng) AS sum_lng
+      FROM report_map_cells
+      WHERE tenant_id = ${o.tenantId} AND level = ${level}
+        AND cx BETWEEN ${northWest.x} AND ${southEast.x} AND cy BETWEEN ${northWest.y} AND ${southEast.y}
+        AND count > 0${o.categoryId ? sql` AND category_id = ${o.categoryId}` : sql``}
+      GROUP BY cx, cy
+      LIMIT ${MAX_MAP_FEATURES + 1}`,
+  );
   const features: ClusterFeature[] = rows.slice(0, MAX_MAP_FEATURES).map((row) => {
     const stages = {
       received: Number(row.received),

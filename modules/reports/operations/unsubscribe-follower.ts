@@ -2,9 +2,9 @@ import { and, eq, inArray, or, sql } from "drizzle-orm";
 import type { Actor } from "../../../core/audit/actor.ts";
 import type { Db } from "../../../core/db/database.ts";
 import { recordChange } from "../../../core/events/record-change.ts";
+import { findFollowerByLink, hashLinkToken } from "../follower-links.ts";
 import { lockMergeChain } from "../merge-chain.ts";
-import { reportFollowers, reports } from "../schema.ts";
-import { hashLinkToken } from "../unsubscribe-token.ts";
+import { reportFollowers } from "../schema.ts";
 
 export type UnsubscribeFollowerOptions = {
   db: Db;
@@ -16,26 +16,8 @@ export type UnsubscribeFollowerOptions = {
 };
 
 /** The e-mail follower a link's token belongs to, in this city only, with its report's reference. */
-export async function findUnsubscribeFollower(db: Db, tenantId: string, token: string) {
-  const [row] = await db
-    .select({
-      followerId: reportFollowers.id,
-      email: reportFollowers.email,
-      reportId: reports.id,
-      reference: reports.reference,
-    })
-    .from(reportFollowers)
-    .innerJoin(
-      reports,
-      and(eq(reports.tenantId, reportFollowers.tenantId), eq(reports.id, reportFollowers.reportId)),
-    )
-    .where(
-      and(
-        eq(reportFollowers.tenantId, tenantId),
-        eq(reportFollowers.unsubscribeTokenHash, hashLinkToken(token)),
-      ),
-    );
-  return row ?? null;
+export function findUnsubscribeFollower(db: Db, tenantId: string, token: string) {
+  return findFollowerByLink(db, tenantId, eq(reportFollowers.unsubscribeTokenHash, hashLinkToken(token)));
 }
 
 /**
