@@ -3,14 +3,12 @@ import type { AddressInfo } from "node:net";
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installedModules } from "../../app/modules.ts";
-import { DEMO_PASSWORD } from "../../app/seed-demo.ts";
 import { auditLog } from "../audit/schema.ts";
 import { publishEvent } from "../events/publish-event.ts";
-import { hashPassword } from "../identity/passwords.ts";
-import { staffAccounts } from "../identity/schema.ts";
 import { jobs } from "../jobs/schema.ts";
 import { defineModule } from "../module.ts";
 import { tenants } from "../tenancy/schema.ts";
+import { addCityAdmin } from "../testing/second-city.ts";
 import { createTestPlatform, type TestPlatform } from "../testing/test-platform.ts";
 import { checkEndpointUrl } from "./endpoint-url.ts";
 import { postWebhook } from "./post-webhook.ts";
@@ -86,15 +84,7 @@ beforeAll(async () => {
       hosts: ["other.localhost"],
     })
     .returning();
-  await db()
-    .insert(staffAccounts)
-    .values({
-      tenantId: other!.id,
-      email: "admin@other.localhost",
-      displayName: "よその市の管理者",
-      role: "system_admin",
-      passwordHash: await hashPassword(DEMO_PASSWORD),
-    });
+  await addCityAdmin(db(), other!.id);
   admin = await platform.signInStaff("admin@tenohira.localhost");
 });
 afterAll(async () => {
@@ -336,12 +326,8 @@ describe("webhook deliveries", () => {
   });
 
   it("keeps each city's endpoints and deliveries to itself", async () => {
-    const signIn = await platform.request("http://other.localhost/staff/api/session", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ email: "admin@other.localhost", password: DEMO_PASSWORD }),
-    });
-    const other = { cookie: (signIn.headers.get("set-cookie") ?? "").split(";")[0]! };
+    const { cookie } = await platform.signInStaff("admin@other.localhost", { host: "other.localhost" });
+    const other = { cookie: cookie! };
     const request = (path: string) =>
       platform.request(`http://other.localhost${api(path)}`, { headers: other });
     expect((await ok<{ endpoints: Endpoint[] }>(request(""))).endpoints).toEqual([]);

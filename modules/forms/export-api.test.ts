@@ -2,11 +2,10 @@ import { and, eq } from "drizzle-orm";
 import { strFromU8, unzipSync } from "fflate";
 import iconv from "iconv-lite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_PASSWORD } from "../../app/seed-demo.ts";
 import { auditLog } from "../../core/audit/schema.ts";
-import { hashPassword } from "../../core/identity/passwords.ts";
-import { departments, staffAccounts } from "../../core/identity/schema.ts";
+import { departments } from "../../core/identity/schema.ts";
 import { tenants } from "../../core/tenancy/schema.ts";
+import { addCityAdmin } from "../../core/testing/second-city.ts";
 import { createTestPlatform, type TestPlatform } from "../../core/testing/test-platform.ts";
 import type { Answers } from "./definition/answers.ts";
 import { contentHash } from "./definition/content-hash.ts";
@@ -139,15 +138,7 @@ beforeAll(async () => {
       hosts: ["other.localhost"],
     })
     .returning();
-  await db()
-    .insert(staffAccounts)
-    .values({
-      tenantId: other!.id,
-      email: "admin@other.localhost",
-      displayName: "よその市の管理者",
-      role: "system_admin",
-      passwordHash: await hashPassword(DEMO_PASSWORD),
-    });
+  await addCityAdmin(db(), other!.id);
   tenantId = (await db().select().from(tenants).where(eq(tenants.slug, "tenohira")))[0]!.id;
   const { form, version } = await insertPublishedForm(db(), {
     tenantId,
@@ -428,12 +419,8 @@ describe("forms exports", () => {
     expect((await get("/exports", admin)).status).toBe(200);
     expect((await get("/exports/v9?format=csv")).status).toBe(404);
 
-    const signIn = await platform.request("http://other.localhost/staff/api/session", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ email: "admin@other.localhost", password: DEMO_PASSWORD }),
-    });
-    const outsider = { cookie: (signIn.headers.get("set-cookie") ?? "").split(";")[0]! };
+    const { cookie } = await platform.signInStaff("admin@other.localhost", { host: "other.localhost" });
+    const outsider = { cookie: cookie! };
     for (const path of ["/exports", "/exports/v1?format=csv", "/applications.json"]) {
       expect(
         (await platform.request(`http://other.localhost${api(path)}`, { headers: outsider })).status,

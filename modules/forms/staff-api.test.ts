@@ -1,12 +1,11 @@
 import { and, asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_PASSWORD } from "../../app/seed-demo.ts";
 import { auditLog } from "../../core/audit/schema.ts";
 import { domainEvents } from "../../core/events/schema.ts";
-import { hashPassword } from "../../core/identity/passwords.ts";
 import { departments, staffAccounts } from "../../core/identity/schema.ts";
 import { storedFiles } from "../../core/storage/schema.ts";
 import { tenants } from "../../core/tenancy/schema.ts";
+import { addCityAdmin } from "../../core/testing/second-city.ts";
 import { createTestPlatform, type TestPlatform } from "../../core/testing/test-platform.ts";
 import packageJson from "../../package.json" with { type: "json" };
 import type { FormDefinitionInput } from "./definition/form-definition.ts";
@@ -47,13 +46,7 @@ beforeAll(async () => {
       hosts: ["other.localhost"],
     })
     .returning();
-  await platform.services.database.db.insert(staffAccounts).values({
-    tenantId: other!.id,
-    email: "admin@other.localhost",
-    displayName: "よその市の管理者",
-    role: "system_admin",
-    passwordHash: await hashPassword(DEMO_PASSWORD),
-  });
+  await addCityAdmin(platform.services.database.db, other!.id);
   manager = await platform.signInStaff("manager@tenohira.localhost");
 });
 afterAll(() => platform.close());
@@ -415,16 +408,7 @@ describe("forms staff API: who may do what", () => {
 
   it("answers 404 to another city's staff, whatever their role", async () => {
     const form = await ok<FormDetail>(send("POST", "/forms", manager, { slug: "tenohira-only" }), 201);
-    const signIn = await platform.request("http://other.localhost/staff/api/session", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ email: "admin@other.localhost", password: DEMO_PASSWORD }),
-    });
-    expect(signIn.status).toBe(200);
-    const outsider = {
-      cookie: (signIn.headers.get("set-cookie") ?? "").split(";")[0]!,
-      "x-csrf-token": ((await signIn.json()) as { csrfToken: string }).csrfToken,
-    };
+    const outsider = await platform.signInStaff("admin@other.localhost", { host: "other.localhost" });
     const onOther = (method: string, path: string, body?: unknown) =>
       platform.request(`http://other.localhost${api(path)}`, {
         method,

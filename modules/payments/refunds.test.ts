@@ -1,12 +1,10 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_PASSWORD } from "../../app/seed-demo.ts";
 import { systemActor } from "../../core/audit/actor.ts";
 import { auditLog } from "../../core/audit/schema.ts";
 import { domainEvents } from "../../core/events/schema.ts";
-import { hashPassword } from "../../core/identity/passwords.ts";
-import { staffAccounts } from "../../core/identity/schema.ts";
 import { tenants } from "../../core/tenancy/schema.ts";
+import { addCityAdmin } from "../../core/testing/second-city.ts";
 import { createTestPlatform, type TestPlatform } from "../../core/testing/test-platform.ts";
 import { applyProviderStatus } from "./operations/apply-provider-status.ts";
 import { cancelPayment } from "./operations/cancel-payment.ts";
@@ -42,25 +40,11 @@ beforeAll(async () => {
     webhookSecret: "other-city-webhook-secret-0123456789",
     isDefault: true,
   });
-  await db()
-    .insert(staffAccounts)
-    .values({
-      tenantId: other!.id,
-      email: "admin@other.localhost",
-      displayName: "よその市の管理者",
-      role: "system_admin",
-      passwordHash: await hashPassword(DEMO_PASSWORD),
-    });
+  await addCityAdmin(db(), other!.id);
   manager = await platform.signInStaff("manager@tenohira.localhost");
   staff = await platform.signInStaff("staff@tenohira.localhost");
   viewer = await platform.signInStaff("viewer@tenohira.localhost");
-  const signedIn = await platform.request("http://other.localhost/staff/api/session", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email: "admin@other.localhost", password: DEMO_PASSWORD }),
-  });
-  const { csrfToken } = (await signedIn.json()) as { csrfToken: string };
-  otherAdmin = { cookie: signedIn.headers.get("set-cookie")!.split(";")[0]!, "x-csrf-token": csrfToken };
+  otherAdmin = await platform.signInStaff("admin@other.localhost", { host: "other.localhost" });
 });
 afterAll(() => platform.close());
 

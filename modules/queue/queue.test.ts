@@ -1,13 +1,10 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_PASSWORD } from "../../app/seed-demo.ts";
 import { auditLog } from "../../core/audit/schema.ts";
 import { domainEvents } from "../../core/events/schema.ts";
-import { hashPassword } from "../../core/identity/passwords.ts";
-import { staffAccounts } from "../../core/identity/schema.ts";
 import { notifications } from "../../core/notifications/schema.ts";
 import { type Tenant, tenants } from "../../core/tenancy/schema.ts";
-import { addSecondCity } from "../../core/testing/second-city.ts";
+import { addCityAdmin, addSecondCity } from "../../core/testing/second-city.ts";
 import {
   createTestPlatform,
   type ResidentTestSession,
@@ -139,15 +136,7 @@ beforeAll(async () => {
     slug: "queue-other",
     hosts: ["other.localhost"],
   });
-  await db()
-    .insert(staffAccounts)
-    .values({
-      tenantId: otherTenant.id,
-      email: "admin@other.localhost",
-      displayName: "よその管理者",
-      role: "system_admin",
-      passwordHash: await hashPassword(DEMO_PASSWORD),
-    });
+  await addCityAdmin(db(), otherTenant.id);
   const [seeded] = await db().select().from(queueOffices).where(eq(queueOffices.slug, "shimin-ka"));
   await openAllDay(db(), seeded!.id);
   staffHeaders = await platform.signInStaff("staff@tenohira.localhost");
@@ -463,15 +452,7 @@ describe("pages and isolation", () => {
     ).toBe(200);
     expect((await post("/staff/queue/shimin-ka/counters/2/call-next", viewer)).status).toBe(403);
     // The other city's administrator: their session is not valid here, and their city has no such office.
-    const otherSignIn = await platform.request("http://other.localhost/staff/api/session", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ email: "admin@other.localhost", password: DEMO_PASSWORD }),
-    });
-    const otherAdmin = {
-      cookie: otherSignIn.headers.get("set-cookie")!.split(";")[0]!,
-      "x-csrf-token": ((await otherSignIn.json()) as { csrfToken: string }).csrfToken,
-    };
+    const otherAdmin = await platform.signInStaff("admin@other.localhost", { host: "other.localhost" });
     expect((await post("/staff/queue/shimin-ka/counters/2/call-next", otherAdmin)).status).toBe(401);
     expect(
       (await post("/staff/queue/shimin-ka/counters/2/call-next", otherAdmin, {}, "other.localhost")).status,
