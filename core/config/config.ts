@@ -70,6 +70,12 @@ export const ConfigSchema = z
     /** The credit the tile source requires, shown under every map. */
     mapAttribution: z.string().min(1).default("地理院タイル"),
     mapAttributionUrl: z.url().default("https://maps.gsi.go.jp/development/ichiran.html"),
+    /**
+     * The GET /geocode endpoint of the Digital Agency's abr-geocoder (`abrg serve start`, e.g.
+     * http://127.0.0.1:3000/geocode), which geocodes full addresses offline; unset, address search knows only
+     * the city's own 町字 and area names.
+     */
+    addressGeocoderUrl: z.url().optional(),
   })
   .superRefine((config, ctx) => {
     if (config.storage === "s3" && !config.s3Bucket) {

@@ -51,6 +51,27 @@ const pairs: Record<string, [string, string]> = {
     "No district matches “{q}”. Address search here only knows the city's district (町字) names; please tap the map instead.",
   ],
   "reports.place.searchMany": ["当てはまる町字:", "Matching districts:"],
+  "reports.place.searchAddress": ["住所や町名で探す", "Search by address or district (町字)"],
+  "reports.place.searchAddressHint": [
+    "住所（例: てのひら市北町1-2-3）または町字名で地図を移動します。",
+    "Moves the map to an address (e.g. てのひら市北町1-2-3) or one of the city's district (町字) names.",
+  ],
+  "reports.place.searchFound": [
+    "「{label}」を地図の中心に表示しました。正確な場所を地図で押して選んでください。",
+    "The map is centred on “{label}”. Tap the exact place on the map to choose it.",
+  ],
+  "reports.place.searchOutside": [
+    "「{label}」は市の区域の外です。市内の場所を地図で選んでください。",
+    "“{label}” is outside the city. Please choose a place inside the city on the map.",
+  ],
+  "reports.place.searchUnavailable": [
+    "住所検索を今は利用できません。地図で場所を選んでください。",
+    "Address search is not available right now. Please choose the place on the map.",
+  ],
+  "reports.place.searchAddressNone": [
+    "「{q}」に当たる住所や町字は見つかりませんでした。番地まで入れて探すか、地図を押して場所を選んでください。",
+    "No address or district matches “{q}”. Try the full address with its block and number, or tap the map instead.",
+  ],
   "reports.nearby.heading": [
     "すでに通報されています — 新しく通報する代わりにフォローできます",
     "Already reported — follow it instead",

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { html } from "hono/html";
@@ -15,6 +15,7 @@ import {
   regroupPostedAnswers,
   renderFormQuestions,
 } from "../forms/index.ts";
+import { searchPlace } from "./address-search.ts";
 import { findNearbyReports } from "./operations/find-nearby-reports.ts";
 import { MAX_DESCRIPTION_LENGTH, type ReportProblem, submitReport } from "./operations/submit-report.ts";
 import { photoLocation } from "./photo-location.ts";
@@ -29,9 +30,11 @@ import {
   tileGrid,
 } from "./resident-map.ts";
 import { loadCategory, loadRoutingSetup } from "./routing.ts";
-import { type ReportCategory, reportAreas, reportCategories, reportStatuses } from "./schema.ts";
+import { type ReportCategory, reportCategories, reportStatuses } from "./schema.ts";
 
 const CODE = "{[a-z0-9][a-z0-9-]{0,60}}";
+/** Zoom a found address is shown at: streets and buildings visible, so the resident can tap the exact spot. */
+const STREET_ZOOM = 17;
 /** Reports one guest address may file in the window: a family or an office network, not a flood. */
 const FILE_LIMIT_GUEST = { limit: 10, windowSeconds: 10 * 60 };
 const FILE_LIMIT_RESIDENT = { limit: 30, windowSeconds: 10 * 60 };
@@ -67,14 +70,6 @@ async function categoryOr404(c: Context<AppEnv>, code: string): Promise<ReportCa
   return category;
 }
 
-/** Katakana and hiragana compare equal, as do full- and half-width forms. */
-const fold = (text: string) =>
-  text
-    .normalize("NFKC")
-    .toLowerCase()
-    .replace(/[\u30a1-\u30f6]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0x60))
-    .replace(/[\s-]/g, "");
-
 async function cityCentre(c: Context<AppEnv>): Promise<LatLng> {
   const setup = await loadRoutingSetup(c.var.services.database.db, c.var.tenant.id);
   const b = setup.boundary;
@@ -104,35 +99,33 @@ async function filePage(c: Context<AppEnv>, category: ReportCategory, view: Deta
   const chosen = view.posted
     ? pointOf(first(view.posted, "lat"), first(view.posted, "lng"))
     : pointOf(query("lat"), query("lng"));
-  const zoom = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, Math.round(num(query("z"))) || DEFAULT_ZOOM));
+  let zoom = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, Math.round(num(query("z"))) || DEFAULT_ZOOM));
   let center = pointOf(query("clat"), query("clng")) ?? chosen ?? (await cityCentre(c));
   const base = `/reports/new/${category.code}`;
-  // Address search: only the city's own 町字 / area names are known offline.
+  // Address search: the city's own 町字 / area names, then full addresses when an abr-geocoder is configured.
+  // The map moves to what was found; the pin stays the resident's own choice.
   const q = (query("q") ?? "").trim().slice(0, 100);
   let searchResult: Html = html``;
   if (q) {
-    const areas = await db
-      .select()
-      .from(reportAreas)
-      .where(and(eq(reportAreas.tenantId, tenantId), inArray(reportAreas.kind, ["machiaza", "polygon"])))
-      .orderBy(asc(reportAreas.nameJa));
-    const needle = fold(q);
-    const found = areas.filter(
-      (a) =>
-        fold(a.nameJa).includes(needle) || fold(a.nameEn).includes(needle) || fold(a.code).includes(needle),
-    );
-    const centreOf = (a: (typeof areas)[number]) =>
-      round6({ lat: (a.minLat + a.maxLat) / 2, lng: (a.minLng + a.maxLng) / 2 });
-    if (found.length === 0) {
-      searchResult = html`<p class="notice" role="status">${t("reports.place.searchNone", { q })}</p>`;
-    } else {
-      center = centreOf(found[0]!);
-      if (found.length > 1) {
-        searchResult = html`<p>${t("reports.place.searchMany")}</p><ul>${found.map((a) => {
-          const at = centreOf(a);
-          return html`<li><a href="${base}?${new URLSearchParams({ clat: String(at.lat), clng: String(at.lng), z: String(zoom) })}">${lang === "ja" ? a.nameJa : a.nameEn}</a></li>`;
-        })}</ul>`;
+    const found = await searchPlace({ services: c.var.services, tenantId, q });
+    if (found.kind === "areas") {
+      center = found.areas[0]!.centre;
+      if (found.areas.length > 1) {
+        searchResult = html`<p>${t("reports.place.searchMany")}</p><ul>${found.areas.map(
+          (a) =>
+            html`<li><a href="${base}?${new URLSearchParams({ clat: String(a.centre.lat), clng: String(a.centre.lng), z: String(zoom) })}">${lang === "ja" ? a.nameJa : a.nameEn}</a></li>`,
+        )}</ul>`;
       }
+    } else if (found.kind === "address") {
+      center = found.point;
+      zoom = Math.max(zoom, STREET_ZOOM);
+      searchResult = html`<p class="notice" role="status">${t("reports.place.searchFound", { label: found.label })}</p>`;
+    } else if (found.kind === "outside") {
+      searchResult = html`<p class="notice" role="status">${t("reports.place.searchOutside", { label: found.label })}</p>`;
+    } else if (found.kind === "unavailable") {
+      searchResult = html`<p class="notice" role="status">${t("reports.place.searchUnavailable")}</p>`;
+    } else {
+      searchResult = html`<p class="notice" role="status">${t(found.addressSearch ? "reports.place.searchAddressNone" : "reports.place.searchNone", { q })}</p>`;
     }
   }
   const mapView: MapView = { center, zoom };
@@ -167,10 +160,11 @@ ${nav}
 <button type="button" id="use-location" class="button-secondary" hidden>${t("reports.place.useLocation")}</button></div>
 <p id="locate-failed" class="field-error" hidden>${t("reports.place.locateFailed")}</p>
 </div>`;
+  const addressSearch = Boolean(config.addressGeocoderUrl);
   const search = html`<form method="get" action="${base}" class="inline-form">
 <input type="hidden" name="z" value="${zoom}">
 ${chosen ? html`<input type="hidden" name="lat" value="${chosen.lat}"><input type="hidden" name="lng" value="${chosen.lng}">` : ""}
-<div class="field"><label for="f-q">${t("reports.place.search")}</label><span class="hint" id="f-q-hint">${t("reports.place.searchHint")}</span>
+<div class="field"><label for="f-q">${t(addressSearch ? "reports.place.searchAddress" : "reports.place.search")}</label><span class="hint" id="f-q-hint">${t(addressSearch ? "reports.place.searchAddressHint" : "reports.place.searchHint")}</span>
 <input id="f-q" name="q" type="search" value="${q}" aria-describedby="f-q-hint"></div>
 <button type="submit" class="button-secondary">${t("reports.place.searchButton")}</button></form>${searchResult}`;
   // Reports already made here: offered before the details so the resident can follow instead.

@@ -1,7 +1,9 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../../../core/db/database.ts";
 import { containsPoint, type LatLng, nearestInside } from "../../../core/geo/geo.ts";
+import type { Services } from "../../../core/services.ts";
 import type { PageInput } from "../../forms/index.ts";
+import { geocodeInCity } from "../address-search.ts";
 import { reportAreas } from "../schema.ts";
 import { bilingual, Open311Error } from "./format.ts";
 import { refuseNul } from "./params.ts";
@@ -93,8 +95,17 @@ export async function readPostedRequest(body: Posted): Promise<PostedRequest> {
  * (the longest wins) or is exactly its English name — a short English name like "Kita" would match too much
  * inside other text. Placed at the centre of the 町字's box, or the nearest point inside it when the centre
  * falls outside (an L-shaped 町字). Anything vaguer cannot be routed or mapped.
+ *
+ * With an abr-geocoder configured (`services`), the address is also geocoded: inside the 町字 it names, its
+ * point replaces the 町字's centre; a point outside the city is refused, even when the text shares a 町字 name.
+ * A geocoder that cannot answer leaves the 町字 rule alone.
  */
-export async function placeOfAddress(db: Db, tenantId: string, address: string): Promise<LatLng> {
+export async function placeOfAddress(
+  db: Db,
+  tenantId: string,
+  address: string,
+  services?: Pick<Services, "config" | "database" | "logger">,
+): Promise<LatLng> {
   const text = address.normalize("NFKC").toLowerCase();
   const whole = text.trim();
   const areas = await db
@@ -109,14 +120,48 @@ export async function placeOfAddress(db: Db, tenantId: string, address: string):
     )
     .sort((a, b) => b.nameJa.length - a.nameJa.length);
   const area = matches[0];
-  if (!area) {
+  const geocoded = services ? await geocodeInCity({ services, tenantId, address }) : null;
+  const outside = (label: string) =>
+    new Open311Error(400, [
+      bilingual({
+        ja: `address_string の住所（${label}）は市の区域の外です`,
+        en: `The address_string (${label}) is outside the city`,
+      }),
+    ]);
+  if (area) {
+    if (geocoded?.kind === "address" && containsPoint(area.geometry, geocoded.point)) {
+      return geocoded.point;
+    }
+    // A precise address in another city that happens to share a 町字 name is not this city's.
+    if (geocoded?.kind === "outside") {
+      throw outside(geocoded.label);
+    }
+    const centre = { lat: (area.minLat + area.maxLat) / 2, lng: (area.minLng + area.maxLng) / 2 };
+    return containsPoint(area.geometry, centre) ? centre : nearestInside(area.geometry, centre);
+  }
+  if (geocoded?.kind === "address") {
+    return geocoded.point;
+  }
+  if (geocoded?.kind === "outside") {
+    throw outside(geocoded.label);
+  }
+  if (geocoded?.kind === "unavailable") {
     throw new Open311Error(400, [
       bilingual({
-        ja: "場所が必要です。lat と long を指定するか、address_string に町字名を含めてください",
-        en: "A location is required: give lat and long, or an address_string naming a town district (町字)",
+        ja: "住所検索を今は利用できません。lat と long を指定するか、address_string に町字名を含めてください",
+        en: "Address search is not available right now: give lat and long, or an address_string naming a town district (町字)",
       }),
     ]);
   }
-  const centre = { lat: (area.minLat + area.maxLat) / 2, lng: (area.minLng + area.maxLng) / 2 };
-  return containsPoint(area.geometry, centre) ? centre : nearestInside(area.geometry, centre);
+  throw new Open311Error(400, [
+    geocoded
+      ? bilingual({
+          ja: "address_string の住所が見つかりません。lat と long を指定するか、番地までの住所か町字名を含めてください",
+          en: "The address_string was not found: give lat and long, or a full address or town district (町字) name",
+        })
+      : bilingual({
+          ja: "場所が必要です。lat と long を指定するか、address_string に町字名を含めてください",
+          en: "A location is required: give lat and long, or an address_string naming a town district (町字)",
+        }),
+  ]);
 }

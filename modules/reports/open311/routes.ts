@@ -178,7 +178,8 @@ const postRequest: Handler = async (c, format) => {
   }
   const posted = await readPostedRequest(body);
   const point =
-    posted.point ?? (posted.addressString ? await placeOfAddress(db, tenant.id, posted.addressString) : null);
+    posted.point ??
+    (posted.addressString ? await placeOfAddress(db, tenant.id, posted.addressString, services) : null);
   if (!point) {
     throw new Open311Error(400, [
       bilingual({
