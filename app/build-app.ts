@@ -76,6 +76,10 @@ export function buildApp({ services, modules }: BuildAppOptions) {
       (masked, pattern) => masked.replace(pattern, (whole, secret: string) => whole.replace(secret, "***")),
       path,
     );
+  app.use(async function knowSecretPaths(c, next) {
+    c.set("secretPaths", secretPaths);
+    await next();
+  });
   app.use(async function accessLog(c, next) {
     const started = performance.now();
     await next();

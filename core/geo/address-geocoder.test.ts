@@ -107,4 +107,41 @@ describe("geocodeAddress against an abr-geocoder REST server", () => {
       reason: "unavailable",
     });
   });
+
+  it("refuses an answer over 64 KiB, whether declared by content-length or streamed without end", async () => {
+    const address = "鹿児島県てのひら市北町一丁目2番3号";
+    const tooLarge = { ok: false, reason: "unavailable", detail: "answer larger than 65536 bytes" };
+    abrg.setMode("huge");
+    expect(await geocodeAddress({ url: abrg.url, address })).toEqual(tooLarge);
+    abrg.setMode("flood");
+    const started = Date.now();
+    // Stopped at the limit, not by the timeout: the detail would then be the timeout's.
+    expect(await geocodeAddress({ url: abrg.url, address, timeoutMs: 5_000 })).toEqual(tooLarge);
+    expect(Date.now() - started).toBeLessThan(4_000);
+  });
+
+  it("does not follow a redirect", async () => {
+    abrg.setMode("redirect");
+    const before = abrg.requests.length;
+    expect(
+      await geocodeAddress({ url: abrg.url, address: "鹿児島県てのひら市北町一丁目2番3号" }),
+    ).toMatchObject({ ok: false, reason: "unavailable" });
+    expect(abrg.requests.slice(before).map((url) => url.pathname)).toEqual(["/geocode"]);
+  });
+
+  it("says when the answer is in a shape other than the 2.x JSON: GeoJSON, or v3's level names", async () => {
+    const address = "鹿児島県てのひら市北町一丁目2番3号";
+    abrg.setMode("geojson");
+    const geojson = await geocodeAddress({ url: abrg.url, address });
+    expect(geojson).toMatchObject({ ok: false, reason: "unavailable" });
+    expect(geojson.ok === false && geojson.reason === "unavailable" && geojson.detail).toContain(
+      "answer shape not recognised",
+    );
+    abrg.setMode("v3-levels");
+    const v3 = await geocodeAddress({ url: abrg.url, address });
+    expect(v3).toMatchObject({ ok: false, reason: "unavailable" });
+    expect(v3.ok === false && v3.reason === "unavailable" && v3.detail).toContain(
+      'unknown match level "rsdtdsp_rsdt"',
+    );
+  });
 });

@@ -21,5 +21,7 @@ export type AppEnv = {
     resident: Resident | null;
     actor: Actor;
     policy: Policy;
+    /** Paths that carry a secret (the modules' secretPaths): kept out of logs and sign-in return addresses. */
+    secretPaths: readonly RegExp[];
   };
 };

@@ -73,9 +73,14 @@ ${body}
 export function renderPage(c: Context<AppEnv>, options: { title: string; body: Html; status?: number }) {
   const url = new URL(c.req.url);
   url.searchParams.delete("lang");
-  // A link's secret (`token`, e.g. an e-mail confirmation) must not travel on into the sign-in flow's records.
+  // A link's secret (a `token` parameter, or a capability path such as a ticket's) must not travel on into
+  // the sign-in flow's records: such a page leads back to the start instead.
   const back = new URL(url);
   back.searchParams.delete("token");
+  if ((c.var.secretPaths ?? []).some((pattern) => pattern.test(back.pathname))) {
+    back.pathname = "/";
+    back.search = "";
+  }
   return c.html(
     page({
       title: options.title,

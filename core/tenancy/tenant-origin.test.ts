@@ -33,7 +33,7 @@ describe("loadTenantOrigin and publicOrigin on a two-city install", () => {
       await addSecondCity(platform.services.database.db, {
         slug: "origin-other",
         municipalityCode: "462039",
-        hosts: ["other-city.example.jp"],
+        hosts: ["other-city.example.jp", "www.other-city.example.jp"],
       })
     ).id;
   });
@@ -54,6 +54,12 @@ describe("loadTenantOrigin and publicOrigin on a two-city install", () => {
       return body.endpoints[0]!.url;
     };
     expect(await discoveryUrl("other-city.example.jp")).toBe("https://other-city.example.jp/open311/v2");
+    // Reached on its second host, a city's request-time links stay there (passkeys and sign-in cookies do).
+    expect(await discoveryUrl("www.other-city.example.jp")).toBe(
+      "https://www.other-city.example.jp/open311/v2",
+    );
+    // A host the city does not list never makes it into a link.
+    expect(await discoveryUrl("evil.example.com")).toBe("https://tenohira.example.jp/open311/v2");
     expect(await discoveryUrl("tenohira.example.jp")).toBe("https://tenohira.example.jp/open311/v2");
   });
 });

@@ -19,8 +19,31 @@ export type StandInAddress = {
  * Fixed answers: in the demo city (its outline is in Ōsumi, Kagoshima; see modules/reports/seeds.ts
  * demoPlaces and the 町字 北町 東町 南町 港町), one 大字 the city's own table does not know, a city-only match
  * that is too coarse for a pin, and the Digital Agency's own documented example in Tokyo, outside the city.
+ * Like upstream, a bare town name resolves nationwide: 「北町1-2-3」 alone is another city's 北町. The demo
+ * city's code 990019 names no prefecture (99), so its addresses are asked as 「てのひら市…」.
  */
 export const standInAddresses: Record<string, StandInAddress> = {
+  "てのひら市北町1-2-3": {
+    output: "てのひら市北町一丁目2-3",
+    match_level: "residential_detail",
+    coordinate_level: "residential_detail",
+    lat: 31.412345,
+    lon: 130.832345,
+    city: "てのひら市",
+    oaza_cho: "北町",
+    chome: "一丁目",
+  },
+  "北町1-2-3": {
+    output: "東京都練馬区北町一丁目2-3",
+    match_level: "residential_detail",
+    coordinate_level: "residential_detail",
+    lat: 35.764,
+    lon: 139.668,
+    pref: "東京都",
+    city: "練馬区",
+    oaza_cho: "北町",
+    chome: "一丁目",
+  },
   鹿児島県てのひら市北町一丁目2番3号: {
     output: "鹿児島県てのひら市北町一丁目2-3",
     match_level: "residential_detail",
@@ -85,8 +108,22 @@ export const standInAddresses: Record<string, StandInAddress> = {
   },
 };
 
-/** ok: answers from the table; error: 500 to everything; hang: never answers; garbage: 200 that is not JSON. */
-export type StandInMode = "ok" | "error" | "hang" | "garbage";
+/**
+ * ok: answers from the table; error: 500 to everything; hang: never answers; garbage: 200 that is not JSON;
+ * huge: a 100 KiB answer declared by content-length; flood: an answer streamed without a length that never
+ * ends; redirect: 302 to the same request on another path, which would answer; geojson: a FeatureCollection
+ * (what the v3 server may send); v3-levels: the 2.x shape with v3's level names.
+ */
+export type StandInMode =
+  | "ok"
+  | "error"
+  | "hang"
+  | "garbage"
+  | "huge"
+  | "flood"
+  | "redirect"
+  | "geojson"
+  | "v3-levels";
 
 export type AbrgStandIn = {
   /** The endpoint to configure as addressGeocoderUrl: http://127.0.0.1:<port>/geocode. */
@@ -172,7 +209,14 @@ export async function startAbrgStandIn(
       response.end("database is locked");
       return;
     }
-    if (request.method !== "GET" || url.pathname !== "/geocode") {
+    // The endpoint "moved": /geocode redirects to /moved, which would answer.
+    if (mode === "redirect" && url.pathname === "/geocode") {
+      response.writeHead(302, { location: `/moved${url.search}` });
+      response.end();
+      return;
+    }
+    const path = mode === "redirect" && url.pathname === "/moved" ? "/geocode" : url.pathname;
+    if (request.method !== "GET" || path !== "/geocode") {
       json(response, 404, { status: "error", message: "Not found" });
       return;
     }
@@ -197,7 +241,53 @@ export async function startAbrgStandIn(
       response.end('[{"query":');
       return;
     }
-    json(response, 200, answer(address, known.get(key(address))));
+    const found = known.get(key(address));
+    if (mode === "huge") {
+      const body = JSON.stringify(answer(address, found)).padEnd(100 * 1024, " ");
+      response.writeHead(200, { "content-type": "application/json", "content-length": body.length });
+      response.end(body);
+      return;
+    }
+    if (mode === "flood") {
+      response.writeHead(200, { "content-type": "application/json" });
+      const chunk = " ".repeat(16 * 1024);
+      // Writes until the socket's buffer is full, then again on each drain, until the client goes away.
+      const more = () => {
+        let room = true;
+        while (room && !response.destroyed) {
+          room = response.write(chunk);
+        }
+      };
+      response.on("drain", more);
+      response.write("[");
+      more();
+      return;
+    }
+    if (mode === "geojson") {
+      json(response, 200, {
+        type: "FeatureCollection",
+        features: found
+          ? [
+              {
+                type: "Feature",
+                geometry: { type: "Point", coordinates: [found.lon, found.lat] },
+                properties: {
+                  query: { input: address },
+                  result: { output: found.output, match_level: "rsdtdsp_rsdt" },
+                },
+              },
+            ]
+          : [],
+      });
+      return;
+    }
+    const [item] = answer(address, found);
+    if (mode === "v3-levels" && item) {
+      item.result.match_level = "rsdtdsp_rsdt";
+      json(response, 200, [item]);
+      return;
+    }
+    json(response, 200, [item]);
   };
   const server = createServer(handle);
   await new Promise<void>((resolve, reject) => {

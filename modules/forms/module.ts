@@ -29,6 +29,8 @@ export const formsModule = defineModule({
     withdrawPaymentsOfClosedApplications,
   ],
   residentRecords: applicationRecords,
+  // A guest's resume link: the key after the application id lets its holder continue the application.
+  secretPaths: [/^\/forms\/resume\/[0-9a-f-]{36}\.([A-Za-z0-9_-]+)/],
   commands: [importPostalCodesCommand],
   webhookEvents: formsWebhookEvents,
   permissions: [

@@ -223,7 +223,7 @@ describe("GET /reports/map.json", () => {
     }
   });
 
-  it("keeps the summary equal to a rebuild from the reports through re-categorising, status changes and hiding", async () => {
+  it("keeps the summary equal to a rebuild from the reports through merging, re-categorising, status changes and hiding", async () => {
     const cells = () =>
       queryRows<{ key: string; count: number; lat: number; lng: number }>(
         db(),
@@ -232,11 +232,12 @@ describe("GET /reports/map.json", () => {
           FROM report_map_cells WHERE tenant_id = ${tenant.id} AND count > 0 ORDER BY 1`,
       );
     const streetlight = await category(tenant.id, "streetlight");
-    const [first, second] = await db()
+    const [first, second, third] = await db()
       .select()
       .from(reports)
-      .where(and(eq(reports.tenantId, tenant.id), sql`public_lat IS NOT NULL`))
-      .limit(2);
+      .where(and(eq(reports.tenantId, tenant.id), sql`public_lat IS NOT NULL AND merged_into_id IS NULL`))
+      .limit(3);
+    await db().update(reports).set({ mergedIntoId: first!.id }).where(eq(reports.id, third!.id));
     await db().update(reports).set({ categoryId: streetlight.id }).where(eq(reports.id, first!.id));
     await db()
       .update(reports)

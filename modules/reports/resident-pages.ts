@@ -8,6 +8,7 @@ import { errorSummary, inputField } from "../../core/http/forms.ts";
 import { csrfField, type Html, renderPage } from "../../core/http/layout.ts";
 import { clientIp } from "../../core/http/middleware.ts";
 import { problems } from "../../core/http/problem.ts";
+import { consumeRateLimit } from "../../core/identity/rate-limit.ts";
 import {
   type FormQuestions,
   loadFormQuestions,
@@ -38,6 +39,8 @@ const STREET_ZOOM = 17;
 /** Reports one guest address may file in the window: a family or an office network, not a flood. */
 const FILE_LIMIT_GUEST = { limit: 10, windowSeconds: 10 * 60 };
 const FILE_LIMIT_RESIDENT = { limit: 30, windowSeconds: 10 * 60 };
+/** Address searches one client address may send to the geocoder in the window; past it the map still works. */
+export const SEARCH_LIMIT = { limit: 30, windowSeconds: 10 * 60 };
 /** Inputs of the details form itself; everything else belongs to the category's extra questions. */
 const OWN_INPUTS = new Set([
   "_csrf",
@@ -107,7 +110,16 @@ async function filePage(c: Context<AppEnv>, category: ReportCategory, view: Deta
   const q = (query("q") ?? "").trim().slice(0, 100);
   let searchResult: Html = html``;
   if (q) {
-    const found = await searchPlace({ services: c.var.services, tenantId, q });
+    const ip = clientIp(c);
+    const found = await searchPlace({
+      services: c.var.services,
+      tenantId,
+      q,
+      // Anyone can send these GETs and each costs a geocoder lookup: counted per client address.
+      mayGeocode: async () =>
+        ip === null ||
+        (await consumeRateLimit(db, { key: `reports:${tenantId}:search-ip:${ip}`, ...SEARCH_LIMIT })),
+    });
     if (found.kind === "areas") {
       center = found.areas[0]!.centre;
       if (found.areas.length > 1) {

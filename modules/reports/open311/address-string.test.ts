@@ -52,6 +52,17 @@ describe("Open311 address_string through the abr-geocoder", () => {
     expect(containsPoint(higashi.geometry, point)).toBe(true);
   });
 
+  it("places a bare town address in this city's 町字, not refused as another city's town of that name", async () => {
+    const [kita] = (await db()
+      .select()
+      .from(reportAreas)
+      .where(and(eq(reportAreas.tenantId, tenant.id), eq(reportAreas.code, "kita-machi")))) as [ReportArea];
+    const point = await placeOfAddress(db(), tenant.id, "北町1-2-3", platform.services);
+    expect(abrg.requests.at(-1)!.searchParams.get("address")).toBe("てのひら市北町1-2-3");
+    expect(point).toEqual({ lat: 31.412345, lng: 130.832345 });
+    expect(containsPoint(kita.geometry, point)).toBe(true);
+  });
+
   it("accepts an address naming no known 町字 when its point is inside the city", async () => {
     expect(
       await placeOfAddress(db(), tenant.id, "てのひら市大字手乃平字山ノ上123", platform.services),

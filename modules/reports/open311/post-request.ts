@@ -96,8 +96,10 @@ export async function readPostedRequest(body: Posted): Promise<PostedRequest> {
  * inside other text. Placed at the centre of the 町字's box, or the nearest point inside it when the centre
  * falls outside (an L-shaped 町字). Anything vaguer cannot be routed or mapped.
  *
- * With an abr-geocoder configured (`services`), the address is also geocoded: inside the 町字 it names, its
- * point replaces the 町字's centre; a point outside the city is refused, even when the text shares a 町字 name.
+ * With an abr-geocoder configured (`services`), the address is also geocoded — as this city's address when it
+ * names no prefecture or city (geocodeInCity): inside the 町字 it names, its point replaces the 町字's centre;
+ * an address that named a prefecture or city placed outside this one is refused, even when it shares a 町字
+ * name.
  * A geocoder that cannot answer leaves the 町字 rule alone.
  */
 export async function placeOfAddress(
