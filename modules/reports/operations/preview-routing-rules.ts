@@ -55,7 +55,7 @@ type CategoryDefault = Pick<ReportCategory, "id" | "defaultDepartmentId">;
 
 /**
  * Names everything routing reads (every area's shape, the boundary, the rules, the categories' default
- * departments) and the change: any edit of them in between makes a preview's hash stale.
+ * departments) and the change, so an edit of them in between makes a preview's hash stale.
  */
 export function routingHash(
   setup: RoutingSetup,
