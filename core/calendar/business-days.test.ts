@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   addBusinessDays,
+  businessDaysUntil,
   endOfTokyoDay,
   isBusinessDay,
   isCalendarDate,
@@ -134,5 +135,23 @@ describe("isHolidayOrYearEnd", () => {
     expect(isHolidayOrYearEnd("2025-05-03")).toBe(true); // 憲法記念日, a Saturday
     expect(isHolidayOrYearEnd("2025-05-10")).toBe(false); // an ordinary Saturday
     expect(isHolidayOrYearEnd("2023-12-30", { yearEndClosure: null })).toBe(false);
+  });
+});
+
+describe("businessDaysUntil", () => {
+  it("counts the business days after today up to the due date, skipping weekends and holidays", () => {
+    // Friday 20 November 2026 to Tuesday the 24th: the weekend and 勤労感謝の日 (Monday the 23rd) do not count.
+    expect(businessDaysUntil("2026-11-20", "2026-11-24")).toBe(1);
+    expect(businessDaysUntil("2026-11-20", "2026-11-20")).toBe(0);
+    expect(businessDaysUntil("2026-11-24", "2026-11-20")).toBeNull();
+    // 年末年始: Monday 28 December 2026 to Monday 4 January 2027 is one business day.
+    expect(businessDaysUntil("2026-12-28", "2027-01-04")).toBe(1);
+    expect(businessDaysUntil("2026-12-28", "2027-01-04", { yearEndClosure: null })).toBe(4);
+  });
+
+  it("reads instants in Tokyo time and stops counting at the cap", () => {
+    // 23:30 UTC on the 19th is already Friday the 20th in Tokyo.
+    expect(businessDaysUntil(new Date("2026-11-19T23:30:00Z"), new Date("2026-11-24T14:59:59Z"))).toBe(1);
+    expect(businessDaysUntil("2026-01-05", "2030-01-05", {}, 10)).toBe(10);
   });
 });

@@ -132,6 +132,32 @@ export function addBusinessDays(
   return day;
 }
 
+/**
+ * Business days left from the (Tokyo) date of `now` until the date of `due`: the business days after today up
+ * to and including the due date, so a deadline at the end of tomorrow (a business day) leaves 1 and one at
+ * the end of today leaves 0. Null once the due date has passed. Capped at `max` so a far deadline costs little.
+ */
+export function businessDaysUntil(
+  now: Date | CalendarDate,
+  due: Date | CalendarDate,
+  options: BusinessDayOptions = {},
+  max = 400,
+): number | null {
+  const today = asDate(now);
+  const last = asDate(due);
+  if (last < today) {
+    return null;
+  }
+  let count = 0;
+  for (let day = today; day < last && count < max; ) {
+    day = shiftDays(day, 1);
+    if (isBusinessDay(day, options)) {
+      count++;
+    }
+  }
+  return count;
+}
+
 function nextBusinessDay(from: CalendarDate, step: 1 | -1, options: BusinessDayOptions): CalendarDate {
   let day = from;
   // The longest run of closed days (年末年始 next to a weekend) is about a week; the cap only stops a

@@ -3,6 +3,8 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { html } from "hono/html";
 import { recordAudit } from "../../core/audit/record-audit.ts";
+import { type BusinessDayOptions, businessDaysUntil } from "../../core/calendar/business-days.ts";
+import { tenantCalendar } from "../../core/cases/sla.ts";
 import type { LatLng } from "../../core/geo/geo.ts";
 import type { AppEnv } from "../../core/http/app-env.ts";
 import { contentDisposition } from "../../core/http/content-disposition.ts";
@@ -97,10 +99,20 @@ async function reportFor(c: Context<AppEnv>, verb: string): Promise<Report> {
 const overdue = (r: Pick<Report, "dueAt" | "statusCategory">, now: Date) =>
   r.statusCategory === "open" && r.dueAt !== null && r.dueAt < now;
 
-function dueCell(c: Context<AppEnv>, r: Report, now: Date) {
-  return overdue(r, now)
-    ? html`<strong class="field-error">${tokyoTime(r.dueAt)} ${say(c, "期限超過", "Overdue")}</strong>`
-    : tokyoTime(r.dueAt);
+/** The deadline, and for an open report how many business days are left (the city's holidays skipped). */
+function dueCell(c: Context<AppEnv>, r: Report, now: Date, calendar: BusinessDayOptions) {
+  if (overdue(r, now)) {
+    return html`<strong class="field-error">${tokyoTime(r.dueAt)} ${say(c, "期限超過", "Overdue")}</strong>`;
+  }
+  const left = r.statusCategory === "open" && r.dueAt ? businessDaysUntil(now, r.dueAt, calendar) : null;
+  if (left === null) {
+    return tokyoTime(r.dueAt);
+  }
+  return html`${tokyoTime(r.dueAt)} <span class="hint">${
+    left === 0
+      ? say(c, "（本日まで）", "(due today)")
+      : say(c, `（あと${left}営業日）`, `(${left} business days left)`)
+  }</span>`;
 }
 
 async function listPage(c: Context<AppEnv>, problem: ProblemError | null = null) {
@@ -121,6 +133,7 @@ async function listPage(c: Context<AppEnv>, problem: ProblemError | null = null)
   const canHandle = policy.can(staff.role, HANDLE);
   const canExport = policy.can(staff.role, EXPORT);
   const now = new Date();
+  const calendar = await tenantCalendar(db, tenantId);
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const query = filtersQuery(filters);
   const title = say(c, "通報", "Reports");
@@ -185,7 +198,7 @@ ${select("assignee", say(c, "担当者", "Assignee"), [
       (
         r,
       ) => html`<tr>${canHandle ? html`<td><input type="checkbox" name="ids" value="${r.id}" aria-label="${say(c, `${r.reference}を選択`, `Select ${r.reference}`)}"></td>` : ""}
-<td><a href="/staff/reports/${r.id}">${r.reference}</a>${r.mergedIntoId ? html` (${say(c, "統合済み", "merged")})` : ""}</td><td>${named(c, look.category(r.categoryId))}</td><td>${labelled(c, look.status(r.statusKey))}</td><td>${named(c, look.department(r.departmentId))}</td><td>${look.member(r.assigneeStaffId)?.displayName ?? "—"}</td><td>${named(c, look.area(r.areaId))}</td><td>${tokyoTime(r.receivedAt)}</td><td>${dueCell(c, r, now)}</td></tr>`,
+<td><a href="/staff/reports/${r.id}">${r.reference}</a>${r.mergedIntoId ? html` (${say(c, "統合済み", "merged")})` : ""}</td><td>${named(c, look.category(r.categoryId))}</td><td>${labelled(c, look.status(r.statusKey))}</td><td>${named(c, look.department(r.departmentId))}</td><td>${look.member(r.assigneeStaffId)?.displayName ?? "—"}</td><td>${named(c, look.area(r.areaId))}</td><td>${tokyoTime(r.receivedAt)}</td><td>${dueCell(c, r, now, calendar)}</td></tr>`,
     )}</tbody></table>
 ${
   canHandle && rows.length > 0
@@ -320,6 +333,7 @@ async function detailPage(c: Context<AppEnv>, report: Report, view: DetailView =
   const replyText =
     typed.reply ?? (template ? (c.var.lang === "ja" ? template.bodyJa : template.bodyEn) : "");
   const now = new Date();
+  const calendar = await tenantCalendar(c.var.services.database.db, c.var.tenant.id);
   const base = `/staff/reports/${report.id}`;
   const version = html`<input type="hidden" name="version" value="${report.version}">${csrfField(c)}`;
   const entryLabel = (kind: string): string =>
@@ -353,7 +367,7 @@ ${into[0] ? html`<dt>${say(c, "統合先", "Merged into")}</dt><dd><a href="/sta
 <dt>${say(c, "担当部署", "Department")}</dt><dd>${named(c, department)}</dd>
 <dt>${say(c, "担当者", "Assignee")}</dt><dd>${look.member(report.assigneeStaffId)?.displayName ?? say(c, "未割り当て", "Unassigned")}</dd>
 <dt>${say(c, "受付", "Received")}</dt><dd>${tokyoTime(report.receivedAt)} (${pick(c, channelLabels[report.channel]!)})</dd>
-<dt>${say(c, "期限", "Due")}</dt><dd>${report.dueAt ? html`${dueCell(c, report, now)}${category?.slaBusinessDays ? say(c, `（${category.slaBusinessDays}営業日）`, ` (${category.slaBusinessDays} business days)`) : ""}` : say(c, "なし", "None")}</dd>
+<dt>${say(c, "期限", "Due")}</dt><dd>${report.dueAt ? html`${dueCell(c, report, now, calendar)}${category?.slaBusinessDays ? say(c, `（${category.slaBusinessDays}営業日）`, ` (${category.slaBusinessDays} business days)`) : ""}` : say(c, "なし", "None")}</dd>
 ${report.closedAt ? html`<dt>${say(c, "完了", "Closed")}</dt><dd>${tokyoTime(report.closedAt)}</dd>` : ""}
 <dt>${say(c, "場所", "Place")}</dt><dd>${report.lat}, ${report.lng}${report.address ? html` ${report.address}` : ""} ${named(c, look.area(report.areaId))}</dd>
 <dt>${say(c, "公開地図", "Public map")}</dt><dd>${report.hiddenByStaff ? say(c, "職員が非表示にしています", "Hidden by staff") : report.publicLat === null ? say(c, "表示しない種類です", "Not shown for this category") : say(c, "表示中", "Shown")}</dd>

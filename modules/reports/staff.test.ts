@@ -2,6 +2,8 @@ import { and, desc, eq, sql } from "drizzle-orm";
 import iconv from "iconv-lite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog } from "../../core/audit/schema.ts";
+import { businessDaysUntil } from "../../core/calendar/business-days.ts";
+import { tenantCalendar } from "../../core/cases/sla.ts";
 import { publishEvent } from "../../core/events/publish-event.ts";
 import { domainEvents } from "../../core/events/schema.ts";
 import { coarsen, type LatLng } from "../../core/geo/geo.ts";
@@ -1308,5 +1310,22 @@ describe("follower notifications in the follower's language and the event's stat
     expect(after.filter((m) => m.body.includes(template!.bodyEn) && m.body.includes("Fixed"))).toHaveLength(
       1,
     );
+  });
+
+  it("shows how many business days are left on an open report, in the list and on its page", async () => {
+    const report = await file("road-damage", demoPlaces.kitaMachi, { description: "営業日の残りを確かめる" });
+    const calendar = await tenantCalendar(db(), tenant.id);
+    const left = businessDaysUntil(new Date(), report.dueAt!, calendar)!;
+    const expected = left === 0 ? "（本日まで）" : `（あと${left}営業日）`;
+    const list = await (
+      await platform.request(`http://localhost/staff/reports?q=${encodeURIComponent("営業日の残り")}`, {
+        headers: doro,
+      })
+    ).text();
+    expect(list).toContain(expected);
+    const page = await (
+      await platform.request(`http://localhost/staff/reports/${report.id}?lang=en`, { headers: doro })
+    ).text();
+    expect(page).toContain(left === 0 ? "(due today)" : `(${left} business days left)`);
   });
 });
