@@ -39,6 +39,7 @@ export const reportEntryKinds = [
   "reopened",
   "hidden",
   "photo_published",
+  "personal_data_deleted",
 ] as const;
 export type ReportEntryKind = (typeof reportEntryKinds)[number];
 
@@ -92,6 +93,8 @@ export const reportCategories = pgTable("report_categories", {
   slaBusinessDays: integer("sla_business_days"),
   duplicateRadiusMeters: integer("duplicate_radius_meters").notNull().default(50),
   reopenDays: integer("reopen_days").notNull().default(14),
+  /** Months after closing that the reporter's contact, e-mail followers and unpublished photos are kept. */
+  retentionMonths: integer("retention_months").notNull().default(36),
   defaultDepartmentId: uuid("default_department_id").references(() => departments.id),
   active: boolean("active").notNull().default(true),
   sortOrder: integer("sort_order").notNull().default(0),
@@ -156,6 +159,8 @@ export const reports = pgTable("reports", {
   receivedAt: timestamptz("received_at").notNull().defaultNow(),
   dueAt: timestamptz("due_at"),
   closedAt: timestamptz("closed_at"),
+  /** When the retention job deleted the reporter's personal data (operations/delete-expired-personal-data.ts). */
+  personalDataDeletedAt: timestamptz("personal_data_deleted_at"),
   updatedAt: timestamptz("updated_at").notNull().defaultNow(),
   version: integer("version").notNull().default(1),
 });

@@ -462,6 +462,7 @@ async function categoryPage(
     coarsenMeters: String(existing?.coarsenMeters ?? 200),
     duplicateRadiusMeters: String(existing?.duplicateRadiusMeters ?? 50),
     reopenDays: String(existing?.reopenDays ?? 14),
+    retentionMonths: String(existing?.retentionMonths ?? 36),
     allowAnonymous: existing?.allowAnonymous ?? true,
     formSlug: existing?.formSlug ?? "",
     active: existing?.active ?? true,
@@ -503,6 +504,7 @@ ${choice(
 ${text("coarsenMeters", say(c, "ぼかす距離（m）", "Coarsen by (m)"), v.coarsenMeters, { type: "number", error: e["coarsenMeters"], c })}
 ${text("duplicateRadiusMeters", say(c, "重複を探す半径（m）", "Duplicate radius (m)"), v.duplicateRadiusMeters, { type: "number", error: e["duplicateRadiusMeters"], c })}
 ${text("reopenDays", say(c, "完了後に再開できる日数", "Days it can be reopened after closing"), v.reopenDays, { type: "number", error: e["reopenDays"], c })}
+${text("retentionMonths", say(c, "個人情報の保存期間（月）", "Keep reporters' personal data (months)"), v.retentionMonths ?? String(existing?.retentionMonths ?? 36), { type: "number", error: e["retentionMonths"], c })}
 ${choice(
   c,
   "formSlug",
@@ -581,7 +583,7 @@ export const reportSetupPages = new Hono<AppEnv>()
   .get(`${BASE}/categories/:id{new|${ID.slice(1, -1)}}`, (c) => categoryPage(c, idOrNew(c)))
   .post(`${BASE}/categories/:id{new|${ID.slice(1, -1)}}`, async (c) => {
     const ctx = await setupContext(c);
-    const { get } = await formFields(c);
+    const { get, body } = await formFields(c);
     const input: CategoryInput = {
       code: get("code"),
       nameJa: get("nameJa"),
@@ -592,6 +594,7 @@ export const reportSetupPages = new Hono<AppEnv>()
       coarsenMeters: get("coarsenMeters"),
       duplicateRadiusMeters: get("duplicateRadiusMeters"),
       reopenDays: get("reopenDays"),
+      ...(body["retentionMonths"] === undefined ? {} : { retentionMonths: get("retentionMonths") }),
       allowAnonymous: get("allowAnonymous") === "1",
       formSlug: get("formSlug"),
       active: get("active") === "1",

@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { html } from "hono/html";
 import { recordAudit } from "../../core/audit/record-audit.ts";
-import { type BusinessDayOptions, businessDaysUntil } from "../../core/calendar/business-days.ts";
+import { type BusinessDayOptions, businessDaysUntil, tokyoDate } from "../../core/calendar/business-days.ts";
 import { tenantCalendar } from "../../core/cases/sla.ts";
 import type { LatLng } from "../../core/geo/geo.ts";
 import type { AppEnv } from "../../core/http/app-env.ts";
@@ -38,6 +38,7 @@ import { findReportPhoto } from "./report-rows.ts";
 import {
   type Report,
   type ReportCategory,
+  type ReportEntryKind,
   reportAreas,
   reportEntries,
   reportFollowers,
@@ -336,20 +337,23 @@ async function detailPage(c: Context<AppEnv>, report: Report, view: DetailView =
   const calendar = await tenantCalendar(c.var.services.database.db, c.var.tenant.id);
   const base = `/staff/reports/${report.id}`;
   const version = html`<input type="hidden" name="version" value="${report.version}">${csrfField(c)}`;
-  const entryLabel = (kind: string): string =>
-    ({
-      received: say(c, "受付", "Received"),
-      routed: say(c, "振り分け", "Routed"),
-      assigned: say(c, "担当変更", "Assigned"),
-      status_changed: say(c, "状態変更", "Status changed"),
-      reply: say(c, "回答", "Reply"),
-      note: say(c, "内部メモ", "Internal note"),
-      merged: say(c, "統合", "Merged"),
-      merged_from: say(c, "重複を統合", "Duplicate merged in"),
-      reopened: say(c, "再開", "Reopened"),
-      hidden: say(c, "地図表示の変更", "Map visibility"),
-      photo_published: say(c, "写真を公開", "Photo published"),
-    })[kind] ?? kind;
+  const entryLabel = (kind: ReportEntryKind): string =>
+    (
+      ({
+        received: say(c, "受付", "Received"),
+        routed: say(c, "振り分け", "Routed"),
+        assigned: say(c, "担当変更", "Assigned"),
+        status_changed: say(c, "状態変更", "Status changed"),
+        reply: say(c, "回答", "Reply"),
+        note: say(c, "内部メモ", "Internal note"),
+        merged: say(c, "統合", "Merged"),
+        merged_from: say(c, "重複を統合", "Duplicate merged in"),
+        reopened: say(c, "再開", "Reopened"),
+        hidden: say(c, "地図表示の変更", "Map visibility"),
+        photo_published: say(c, "写真を公開", "Photo published"),
+        personal_data_deleted: say(c, "個人情報を削除", "Personal data deleted"),
+      }) satisfies Record<ReportEntryKind, string>
+    )[kind];
   const department = look.department(report.departmentId);
   const assignee = typed.assignee ?? report.assigneeStaffId ?? "";
   const title = `${say(c, "通報", "Report")} ${report.reference}`;
@@ -374,10 +378,16 @@ ${report.closedAt ? html`<dt>${say(c, "完了", "Closed")}</dt><dd>${tokyoTime(r
 <dt>${say(c, "内容", "Description")}</dt><dd>${report.description}</dd>
 ${answers.map((a) => html`<dt>${pick(c, a.label)}</dt><dd>${pick(c, a.value)}</dd>`)}
 <dt>${say(c, "連絡先", "Contact")}</dt><dd>${
-      report.anonymous
-        ? say(c, "匿名を希望", "Asked to stay anonymous")
-        : [report.contactName, report.contactEmail, report.contactPhone].filter(Boolean).join(" / ") ||
-          (report.residentId ? say(c, "アカウントあり", "Has an account") : "—")
+      report.personalDataDeletedAt
+        ? say(
+            c,
+            `連絡先は保存期間が過ぎたため削除しました（${tokyoDate(report.personalDataDeletedAt)}）`,
+            `Contact details deleted after the retention period (${tokyoDate(report.personalDataDeletedAt)})`,
+          )
+        : report.anonymous
+          ? say(c, "匿名を希望", "Asked to stay anonymous")
+          : [report.contactName, report.contactEmail, report.contactPhone].filter(Boolean).join(" / ") ||
+            (report.residentId ? say(c, "アカウントあり", "Has an account") : "—")
     }</dd>
 <dt>${say(c, "フォロワー", "Followers")}</dt><dd>${followers.length}${awaiting > 0 ? say(c, `（うち${awaiting}件はメールアドレスの確認待ち。確認されるまでお知らせは届きません）`, ` (${awaiting} awaiting confirmation of their e-mail address; they get no updates until then)`) : ""}</dd>
 </dl>

@@ -27,6 +27,8 @@ export type CategoryInput = {
   coarsenMeters: string;
   duplicateRadiusMeters: string;
   reopenDays: string;
+  /** Months after closing the reporter's personal data is kept; absent (not posted) keeps the saved value. */
+  retentionMonths?: string;
   allowAnonymous: boolean;
   formSlug: string;
   active: boolean;
@@ -41,6 +43,7 @@ export const categoryLimits = {
   coarsenMeters: [50, 2000],
   duplicateRadiusMeters: [0, 1000],
   reopenDays: [0, 365],
+  retentionMonths: [1, 120],
 } as const;
 const whole = (value: string, name: keyof typeof categoryLimits) =>
   wholeNumber(value, categoryLimits[name][0], categoryLimits[name][1]);
@@ -128,6 +131,14 @@ export async function saveReportCategory(o: {
   if (reopenDays === null) {
     errors["reopenDays"] = { ja: "再開できる日数は0〜365です", en: "Reopen days: 0 to 365" };
   }
+  const retentionMonths =
+    input.retentionMonths === undefined ? undefined : whole(input.retentionMonths, "retentionMonths");
+  if (retentionMonths === null) {
+    errors["retentionMonths"] = {
+      ja: "個人情報の保存期間は1〜120か月の整数です",
+      en: "Keep personal data for 1 to 120 months",
+    };
+  }
   const formSlug = input.formSlug.trim() || null;
   if (
     formSlug &&
@@ -148,6 +159,7 @@ export async function saveReportCategory(o: {
     coarsenMeters: coarsenMeters!,
     duplicateRadiusMeters: duplicateRadiusMeters!,
     reopenDays: reopenDays!,
+    ...(retentionMonths ? { retentionMonths } : {}),
     allowAnonymous: input.allowAnonymous,
     formSlug,
     active: input.active,
