@@ -105,7 +105,9 @@ function dueCell(c: Context<AppEnv>, r: Report, now: Date, calendar: BusinessDay
   if (overdue(r, now)) {
     return html`<strong class="field-error">${tokyoTime(r.dueAt)} ${say(c, "期限超過", "Overdue")}</strong>`;
   }
-  const left = r.statusCategory === "open" && r.dueAt ? businessDaysUntil(now, r.dueAt, calendar) : null;
+  // dueAt is the instant the due day ends (midnight after it, Tokyo time): the day itself is the one before.
+  const dueDay = r.dueAt ? tokyoDate(new Date(r.dueAt.getTime() - 1)) : null;
+  const left = r.statusCategory === "open" && dueDay ? businessDaysUntil(now, dueDay, calendar) : null;
   if (left === null) {
     return tokyoTime(r.dueAt);
   }
@@ -381,8 +383,13 @@ ${answers.map((a) => html`<dt>${pick(c, a.label)}</dt><dd>${pick(c, a.value)}</d
       report.personalDataDeletedAt
         ? say(
             c,
-            `連絡先は保存期間が過ぎたため削除しました（${tokyoDate(report.personalDataDeletedAt)}）`,
+            `入力された連絡先は保存期間が過ぎたため削除しました（${tokyoDate(report.personalDataDeletedAt)}）`,
             `Contact details deleted after the retention period (${tokyoDate(report.personalDataDeletedAt)})`,
+          ) +
+          (
+            report.residentId
+              ? say(c, "。通報者のアカウントは残っています", "; the reporter's own account remains")
+              : ""
           )
         : report.anonymous
           ? say(c, "匿名を希望", "Asked to stay anonymous")

@@ -2,7 +2,7 @@ import { and, desc, eq, sql } from "drizzle-orm";
 import iconv from "iconv-lite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog } from "../../core/audit/schema.ts";
-import { businessDaysUntil } from "../../core/calendar/business-days.ts";
+import { addBusinessDays, endOfTokyoDay, tokyoDate } from "../../core/calendar/business-days.ts";
 import { tenantCalendar } from "../../core/cases/sla.ts";
 import { publishEvent } from "../../core/events/publish-event.ts";
 import { domainEvents } from "../../core/events/schema.ts";
@@ -1315,17 +1315,28 @@ describe("follower notifications in the follower's language and the event's stat
   it("shows how many business days are left on an open report, in the list and on its page", async () => {
     const report = await file("road-damage", demoPlaces.kitaMachi, { description: "営業日の残りを確かめる" });
     const calendar = await tenantCalendar(db(), tenant.id);
-    const left = businessDaysUntil(new Date(), report.dueAt!, calendar)!;
-    const expected = left === 0 ? "（本日まで）" : `（あと${left}営業日）`;
-    const list = await (
-      await platform.request(`http://localhost/staff/reports?q=${encodeURIComponent("営業日の残り")}`, {
-        headers: doro,
-      })
-    ).text();
-    expect(list).toContain(expected);
+    const today = tokyoDate(new Date());
+    const dueAt = (day: string) =>
+      db()
+        .update(reports)
+        .set({ dueAt: endOfTokyoDay(day) })
+        .where(eq(reports.id, report.id));
+    const list = async () =>
+      (
+        await platform.request(`http://localhost/staff/reports?q=${encodeURIComponent("営業日の残り")}`, {
+          headers: doro,
+        })
+      ).text();
+    // Due at the end of today: nothing left but today, whatever day of the week this runs on.
+    await dueAt(today);
+    expect(await list()).toContain("（本日まで）");
+    // Due at the end of the next business day: one left.
+    await dueAt(addBusinessDays(today, 1, calendar));
+    expect(await list()).toContain("（あと1営業日）");
+    await dueAt(addBusinessDays(today, 3, calendar));
     const page = await (
       await platform.request(`http://localhost/staff/reports/${report.id}?lang=en`, { headers: doro })
     ).text();
-    expect(page).toContain(left === 0 ? "(due today)" : `(${left} business days left)`);
+    expect(page).toContain("(3 business days left)");
   });
 });

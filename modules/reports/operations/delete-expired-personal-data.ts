@@ -1,15 +1,18 @@
 import { and, asc, eq, inArray, isNotNull, isNull, lt, ne, type SQL, sql } from "drizzle-orm";
 import type { Actor } from "../../../core/audit/actor.ts";
 import { recordChange } from "../../../core/events/record-change.ts";
+import { enqueueJob } from "../../../core/jobs/enqueue-job.ts";
+import { forgetNotificationRecipients } from "../../../core/notifications/forget-recipients.ts";
 import type { Services } from "../../../core/services.ts";
 import { storedFiles } from "../../../core/storage/schema.ts";
+import { deleteStoredFileJob } from "../jobs.ts";
 import { reportCategories, reportEntries, reportFollowers, reportPhotos, reports } from "../schema.ts";
 
 /** Reports handled per transaction, so a large city never holds one long transaction over its history. */
 export const RETENTION_BATCH_SIZE = 200;
 
 export type DeleteExpiredPersonalDataOptions = {
-  services: Pick<Services, "database" | "storage">;
+  services: Pick<Services, "database">;
   tenantId: string;
   actor: Actor;
   now?: Date;
@@ -22,16 +25,18 @@ export type PersonalDataDeletion = {
   contactFields: number;
   emailFollowers: number;
   photos: number;
-  /** Stored photo files whose bytes could not be removed from storage (their rows are gone). */
-  filesLeft: number;
+  /** Messages to e-mail followers and guest reporters whose address and text were blanked. */
+  notifications: number;
 };
 
 /**
  * Deletes the reporter's personal data from one batch of closed reports whose category's retention period
  * (months after closing) has passed: the contact, the e-mail followers and the photos staff did not publish.
+ * The messages mailed to those addresses lose the address and their text (forgetNotificationRecipients), and
+ * each deleted photo's bytes are removed from storage by a retrying job queued in the same transaction.
  * The description, the place, the public photos and the timeline stay: they are the city's public record of
- * what was reported and done. Residents following with their account stay too; deleting the account is
- * theirs to do. Each report gets an internal timeline entry, an audit record and a
+ * what was reported and done. Residents following with their account stay too, with their own messages;
+ * deleting the account is theirs to do. Each report gets an internal timeline entry, an audit record and a
  * `reports.personal_data_deleted` event, with counts only. A report already done comes back only when a
  * merge has since carried e-mail followers into it. Call again until `reports` is 0.
  */
@@ -41,11 +46,12 @@ export async function deleteExpiredPersonalData(
   const { services, tenantId, actor } = options;
   const now = options.now ?? new Date();
   const batchSize = options.batchSize ?? RETENTION_BATCH_SIZE;
-  const done = await services.database.db.transaction(async (tx) => {
+  return services.database.db.transaction(async (tx) => {
     const expired = (which: SQL, limit: number) =>
       tx
         .select({
           id: reports.id,
+          reference: reports.reference,
           contactName: reports.contactName,
           contactEmail: reports.contactEmail,
           contactPhone: reports.contactPhone,
@@ -93,12 +99,13 @@ export async function deleteExpiredPersonalData(
       contactFields: 0,
       emailFollowers: 0,
       photos: 0,
-      filesLeft: 0,
+      notifications: 0,
     };
     if (due.length === 0) {
-      return { totals, keys: [] };
+      return totals;
     }
     const ids = due.map((r) => r.id);
+    const references = due.map((r) => r.reference);
     const followers = await tx
       .delete(reportFollowers)
       .where(
@@ -131,6 +138,12 @@ export async function deleteExpiredPersonalData(
             )
             .returning({ key: storedFiles.storageKey })
         : [];
+    for (const file of files) {
+      await enqueueJob(tx, { job: deleteStoredFileJob, payload: { key: file.key }, tenantId });
+    }
+    // Confirmation mails and updates went to the reporter's and e-mail followers' addresses under the
+    // report's reference; a resident's own messages (resident_id set) are left to their account.
+    totals.notifications = await forgetNotificationRecipients(tx, { tenantId, references });
     await tx
       .update(reports)
       .set({
@@ -173,13 +186,6 @@ export async function deleteExpiredPersonalData(
         event: { name: "reports.personal_data_deleted", payload: { reportId: report.id, ...deleted } },
       });
     }
-    return { totals, keys: files.map((f) => f.key) };
+    return totals;
   });
-  // The rows are gone first, so a failure here leaves unreachable bytes, never a row without its file.
-  for (const key of done.keys) {
-    await services.storage.delete(key).catch(() => {
-      done.totals.filesLeft++;
-    });
-  }
-  return done.totals;
 }
